@@ -1,0 +1,83 @@
+# enostub — make the tool, its tests and its demo.
+#   make          build shim/libenostub.so
+#   make demo     install missing build dependencies (as root), build, show
+#   make check    the whole test suite
+#   make bench    benchmarks that print figures
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
+ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden $(WARN) $(CFLAGS)
+
+# Debian packages needed to build and test (installed by `make deps` as root).
+DEB_PKGS := gcc make pkg-config libseccomp-dev libconfig-dev libcmocka-dev \
+            bubblewrap
+APT_GET  := DEBIAN_FRONTEND=noninteractive apt-get -y -qq
+
+CORE_SRC := shim/cbpf.c shim/arch.c shim/analyze.c shim/stub.c shim/patch.c
+CORE_OBJ := $(CORE_SRC:.c=.o)
+SHIM_OBJ := shim/shim.o shim/log.o $(CORE_OBJ)
+LIB      := shim/libenostub.so
+
+UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_analyze tests/unit/test_stub \
+              tests/unit/test_property tests/unit/test_shim_exports
+INTEG_TESTS := tests/integration/test_kernel
+HELPER   := tests/integration/helper
+DEMO     := tests/demo/demo
+
+TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
+             -DHELPER_PATH='"$(CURDIR)/$(HELPER)"'
+
+.PHONY: all deps check unit integration demo bench clean
+all: $(LIB)
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; apt-get update -qq && $(APT_GET) install $$missing >/dev/null; \
+	  else \
+	    echo "missing Debian packages:$$missing (run 'make deps' as root)"; exit 1; \
+	  fi; \
+	fi
+
+shim/%.o: shim/%.c shim/*.h
+	$(CC) $(ALLCFLAGS) -c $< -o $@
+
+$(LIB): $(SHIM_OBJ) shim/libenostub.map
+	$(CC) -shared -Wl,--version-script=shim/libenostub.map -Wl,-z,now \
+	  -Wl,-z,relro -o $@ $(SHIM_OBJ) -ldl
+
+tests/unit/%: tests/unit/%.c tests/unit/*.h $(CORE_OBJ) shim/log.o
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim -Itests/unit \
+	  $(TEST_DEFS) $< $(CORE_OBJ) shim/log.o -o $@ $$(pkg-config --libs cmocka) -lseccomp
+
+$(HELPER): tests/integration/helper.c
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@ -lseccomp -lpthread
+
+tests/integration/%: tests/integration/%.c $(LIB) $(HELPER)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim $(TEST_DEFS) \
+	  $< -o $@ $$(pkg-config --libs cmocka)
+
+$(DEMO): tests/demo/demo.c
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@ -lpthread
+
+unit: deps $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do ./$$t; done
+
+integration: deps $(INTEG_TESTS)
+	@set -e; for t in $(INTEG_TESTS); do ./$$t; done
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) integration
+
+demo: deps
+	$(MAKE) $(LIB) $(DEMO)
+	@tests/demo/run-demo.sh $(LIB) $(DEMO) tests/corpus/docker-default-v19.03.0.bpf
+
+clean:
+	rm -f shim/*.o $(LIB) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(DEMO)

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: MIT
+/*
+ * analyze: abstract interpretation of seccomp cBPF over (arch, nr interval).
+ *
+ * Values are tracked as one of: a constant, the architecture word (a known
+ * constant here), the syscall number (in [lo, hi]), data the filter cannot
+ * predict (arguments, instruction pointer, merged constants), or something
+ * derived from the number (arithmetic on it, or a merge of it with anything
+ * else). Only the first kinds are ever used to decide a branch; everything
+ * the engine does not understand widens to "both ways" or is reported, never
+ * guessed.
+ */
+#include "analyze.h"
+
+#include <string.h>
+
+enum kind { V_CONST, V_ARCH, V_NR, V_DATA, V_NRX };
+
+struct ctx {
+	const struct sock_filter *prog;
+	size_t len;
+	const struct arch_abi *abi;
+	uint32_t lo, hi;
+	struct analyze_work *w;
+	struct analyze_flow *out;
+	bool ret_seen;
+};
+
+static const struct analyze_val V_DATA_VAL = { 0, V_DATA };
+static const struct analyze_val V_NRX_VAL = { 0, V_NRX };
+
+static bool nr_like(struct analyze_val v)
+{
+	return v.kind == V_NR || v.kind == V_NRX;
+}
+
+static bool is_const(struct analyze_val v)
+{
+	return v.kind == V_CONST || v.kind == V_ARCH;
+}
+
+static struct analyze_val join(struct analyze_val p, struct analyze_val q)
+{
+	if (p.kind == q.kind && p.v == q.v)
+		return p;
+	return nr_like(p) || nr_like(q) ? V_NRX_VAL : V_DATA_VAL;
+}
+
+/* Merge state @s into the entry state of instruction @pc. */
+static void flow_to(struct ctx *c, size_t pc, const struct analyze_state *s)
+{
+	struct analyze_state *d = &c->w->st[pc];
+	size_t i;
+
+	if (!d->reached) {
+		*d = *s;
+		return;
+	}
+	d->a = join(d->a, s->a);
+	d->x = join(d->x, s->x);
+	for (i = 0; i < CBPF_MEMWORDS; i++)
+		d->m[i] = join(d->m[i], s->m[i]);
+}
+
+static void note_ret(struct ctx *c, uint32_t v)
+{
+	if (!c->ret_seen) {
+		c->ret_seen = true;
+		c->out->ret = v;
+	} else if (c->out->ret != v) {
+		c->out->ret_many = true;
+	}
+}
+
+static void note_known(struct ctx *c, uint32_t k)
+{
+	uint32_t bit;
+
+	if (k < c->abi->nr_base || k > c->abi->nr_last)
+		return;
+	bit = k - c->abi->nr_base;
+	if (!(c->out->known[bit / 32] & (1u << (bit % 32)))) {
+		c->out->known[bit / 32] |= 1u << (bit % 32);
+		c->out->nknown++;
+	}
+}
+
+/* Does (nr & k) != 0 give one answer over [lo, hi]? 1 true, 0 false, -1 no. */
+static int jset_uniform(uint32_t lo, uint32_t hi, uint32_t k)
+{
+	bool first = (lo & k) != 0;
+	uint64_t v;
+
+	if (hi - lo > 0x10000u)
+		return -1;
+	for (v = lo; v <= hi; v++) {
+		if ((((uint32_t)v & k) != 0) != first)
+			return -1;
+	}
+	return first;
+}
+
+/* A branch on the number against constant @k: 1 taken, 0 not, -1 both. */
+static int branch_on_nr(struct ctx *c, uint16_t op, uint32_t k)
+{
+	uint32_t lo = c->lo, hi = c->hi;
+	int r = -1;
+
+	switch (op) {
+	case BPF_JEQ:
+		note_known(c, k);
+		if (k < lo || k > hi)
+			return 0;
+		c->out->nr_split = true;
+		return lo == hi ? 1 : -1;
+	case BPF_JGT:
+		note_known(c, k);
+		r = lo > k ? 1 : hi <= k ? 0 : -1;
+		break;
+	case BPF_JGE:
+		/* nr >= base of a non-zero-based ABI (x32 bit, MIPS bases)
+		 * separates ABIs; it names no syscall. */
+		if (k != c->abi->nr_base || k == 0)
+			note_known(c, k);
+		r = lo >= k ? 1 : hi < k ? 0 : -1;
+		break;
+	case BPF_JSET:
+		r = jset_uniform(lo, hi, k);
+		break;
+	}
+	if (r < 0)
+		c->out->nr_split = true;
+	return r;
+}
+
+/* Which way does a conditional jump go: 1 taken, 0 not taken, -1 both. */
+static int branch(struct ctx *c, const struct sock_filter *in,
+		  const struct analyze_state *s)
+{
+	struct analyze_val src = BPF_SRC(in->code) == BPF_X ? s->x :
+				 (struct analyze_val){ in->k, V_CONST };
+	uint16_t op = BPF_OP(in->code);
+
+	if (s->a.kind == V_ARCH || src.kind == V_ARCH)
+		c->out->arch_checked = true;
+	if (is_const(s->a) && is_const(src)) {
+		switch (op) {
+		case BPF_JEQ: return s->a.v == src.v;
+		case BPF_JGT: return s->a.v > src.v;
+		case BPF_JGE: return s->a.v >= src.v;
+		default: return (s->a.v & src.v) != 0;
+		}
+	}
+	if (s->a.kind == V_NR && src.kind == V_CONST)
+		return branch_on_nr(c, op, src.v);
+	if (nr_like(s->a) || nr_like(src))
+		c->out->nr_opaque = true;
+	return -1;
+}
+
+static struct analyze_val load_abs(const struct ctx *c, uint32_t k)
+{
+	if (k == CBPF_OFF_NR)
+		return (struct analyze_val){ 0, V_NR };
+	if (k == CBPF_OFF_ARCH)
+		return (struct analyze_val){ c->abi->audit, V_ARCH };
+	return V_DATA_VAL;
+}
+
+static uint32_t alu_const(uint16_t op, uint32_t a, uint32_t v)
+{
+	switch (op) {
+	case BPF_ADD: return a + v;
+	case BPF_SUB: return a - v;
+	case BPF_MUL: return a * v;
+	case BPF_DIV: return a / v;
+	case BPF_AND: return a & v;
+	case BPF_OR:  return a | v;
+	case BPF_XOR: return a ^ v;
+	case BPF_LSH: return a << (v & 31);
+	case BPF_RSH: return a >> (v & 31);
+	default:      return -a; /* BPF_NEG */
+	}
+}
+
+static void step_alu(struct ctx *c, const struct sock_filter *in,
+		     struct analyze_state *s)
+{
+	uint16_t op = BPF_OP(in->code);
+	struct analyze_val src = BPF_SRC(in->code) == BPF_X ? s->x :
+				 (struct analyze_val){ in->k, V_CONST };
+
+	if (op == BPF_NEG)
+		src = (struct analyze_val){ 0, V_CONST };
+	/* Division by a register that may be zero ends the program with 0. */
+	if (op == BPF_DIV && !(is_const(src) && src.v != 0)) {
+		note_ret(c, 0);
+		if (is_const(src))
+			return;
+	}
+	if (nr_like(s->a) || nr_like(src))
+		s->a = V_NRX_VAL;
+	else if (is_const(s->a) && is_const(src))
+		s->a = (struct analyze_val){ alu_const(op, s->a.v, src.v), V_CONST };
+	else
+		s->a = V_DATA_VAL;
+}
+
+/* Loads, stores and register moves; returns false for jumps and returns. */
+static bool step_data(struct ctx *c, const struct sock_filter *in,
+		      struct analyze_state *s)
+{
+	switch (in->code) {
+	case BPF_LD | BPF_W | BPF_ABS: s->a = load_abs(c, in->k); return true;
+	case BPF_LD | BPF_W | BPF_LEN:
+		s->a = (struct analyze_val){ CBPF_DATA_SIZE, V_CONST }; return true;
+	case BPF_LDX | BPF_W | BPF_LEN:
+		s->x = (struct analyze_val){ CBPF_DATA_SIZE, V_CONST }; return true;
+	case BPF_LD | BPF_IMM: s->a = (struct analyze_val){ in->k, V_CONST }; return true;
+	case BPF_LDX | BPF_IMM: s->x = (struct analyze_val){ in->k, V_CONST }; return true;
+	case BPF_LD | BPF_MEM: s->a = s->m[in->k]; return true;
+	case BPF_LDX | BPF_MEM: s->x = s->m[in->k]; return true;
+	case BPF_ST: s->m[in->k] = s->a; return true;
+	case BPF_STX: s->m[in->k] = s->x; return true;
+	case BPF_MISC | BPF_TAX: s->x = s->a; return true;
+	case BPF_MISC | BPF_TXA: s->a = s->x; return true;
+	}
+	if (BPF_CLASS(in->code) == BPF_ALU) {
+		step_alu(c, in, s);
+		return true;
+	}
+	return false;
+}
+
+static void step(struct ctx *c, size_t pc)
+{
+	const struct sock_filter *in = &c->prog[pc];
+	struct analyze_state s = c->w->st[pc];
+	int way;
+
+	if (step_data(c, in, &s)) {
+		flow_to(c, pc + 1, &s);
+		return;
+	}
+	if (BPF_CLASS(in->code) == BPF_RET) {
+		if (BPF_RVAL(in->code) == BPF_K)
+			note_ret(c, in->k);
+		else if (is_const(s.a))
+			note_ret(c, s.a.v);
+		else
+			c->out->ret_dynamic = true;
+		return;
+	}
+	if (BPF_OP(in->code) == BPF_JA) {
+		flow_to(c, pc + 1 + in->k, &s);
+		return;
+	}
+	way = branch(c, in, &s);
+	if (way != 0)
+		flow_to(c, pc + 1 + in->jt, &s);
+	if (way != 1)
+		flow_to(c, pc + 1 + in->jf, &s);
+}
+
+void analyze_flow(const struct sock_filter *prog, size_t len,
+		  const struct arch_abi *abi, uint32_t lo, uint32_t hi,
+		  struct analyze_work *work, struct analyze_flow *out)
+{
+	struct ctx c = { prog, len, abi, lo, hi, work, out, false };
+	struct analyze_state init;
+	size_t pc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&init, 0, sizeof(init));
+	init.reached = true;
+	for (pc = 0; pc < len; pc++)
+		work->st[pc].reached = false;
+	work->st[0] = init;
+	for (pc = 0; pc < len; pc++) {
+		if (work->st[pc].reached)
+			step(&c, pc);
+	}
+}
+
+bool analyze_prove(const struct sock_filter *prog, size_t len,
+		   const struct arch_abi *abi, uint32_t lo, uint32_t hi,
+		   struct analyze_work *work, uint32_t *ret)
+{
+	struct analyze_flow f;
+
+	analyze_flow(prog, len, abi, lo, hi, work, &f);
+	if (f.nr_split || f.nr_opaque || f.ret_dynamic || f.ret_many)
+		return false;
+	*ret = f.ret;
+	return true;
+}
+
+static bool is_denial(uint32_t ret, uint32_t deny)
+{
+	switch (ret & SECCOMP_RET_ACTION_FULL) {
+	case SECCOMP_RET_KILL_PROCESS: return deny & ANALYZE_DENY_KILL_PROCESS;
+	case SECCOMP_RET_KILL_THREAD:  return deny & ANALYZE_DENY_KILL_THREAD;
+	case SECCOMP_RET_TRAP:         return deny & ANALYZE_DENY_TRAP;
+	case SECCOMP_RET_USER_NOTIF:   return deny & ANALYZE_DENY_USER_NOTIF;
+	case SECCOMP_RET_ERRNO:
+		return (deny & ANALYZE_DENY_ERRNO) && (ret & SECCOMP_RET_DATA);
+	}
+	return false;
+}
+
+bool analyze_is_known(const struct analyze_abi *a, uint32_t nr)
+{
+	uint32_t bit;
+
+	if (nr < a->abi->nr_base || nr > a->abi->nr_last)
+		return false;
+	bit = nr - a->abi->nr_base;
+	return a->flow.known[bit / 32] & (1u << (bit % 32));
+}
+
+static uint32_t max_known(const struct analyze_abi *a)
+{
+	uint32_t w = ARCH_NR_SPAN / 32;
+
+	while (w-- > 0) {
+		if (a->flow.known[w])
+			return a->abi->nr_base + w * 32 + 31 -
+			       (uint32_t)__builtin_clz(a->flow.known[w]);
+	}
+	return 0;
+}
+
+static void verdict(struct analyze_abi *out, enum analyze_verdict v,
+		    const char *why)
+{
+	out->verdict = v;
+	out->why = why;
+	out->nranges = 0;
+}
+
+/* s390 and s390x: nr 0 is a multiplexer, answer ENOSYS if it is denied. */
+static void add_nr0(const struct sock_filter *prog, size_t len,
+		    const struct analyze_opts *opts, struct analyze_work *work,
+		    struct analyze_abi *out)
+{
+	uint32_t base = out->abi->nr_base, ret;
+
+	if (!out->abi->nr0_mux || analyze_is_known(out, base))
+		return;
+	if (!analyze_prove(prog, len, out->abi, base, base, work, &ret))
+		return;
+	if (!is_denial(ret, opts->deny) || ret == opts->stub_ret)
+		return;
+	memmove(&out->ranges[1], &out->ranges[0],
+		out->nranges * sizeof(out->ranges[0]));
+	out->ranges[0] = (struct analyze_range){ base, base };
+	out->nranges++;
+}
+
+void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
+			  const struct arch_abi *abi,
+			  const struct analyze_opts *opts,
+			  struct analyze_work *work, struct analyze_abi *out)
+{
+	uint32_t lo;
+
+	memset(out, 0, sizeof(*out));
+	out->abi = abi;
+	analyze_flow(prog, len, abi, 0, UINT32_MAX, work, &out->flow);
+	if (out->flow.nr_opaque)
+		return verdict(out, ANALYZE_UNSURE,
+			       "the syscall number is transformed or compared with a non-constant");
+	if (out->flow.nknown == 0)
+		return verdict(out, ANALYZE_NO_NUMBERS,
+			       "the filter compares no syscall number of this ABI");
+	out->has_known = true;
+	out->max_known = max_known(out);
+	if (out->max_known >= abi->nr_last)
+		return verdict(out, ANALYZE_FULL, "no number above the largest known one");
+	lo = out->max_known + 1;
+	if (!analyze_prove(prog, len, abi, lo, abi->nr_last, work, &out->deflt))
+		return verdict(out, ANALYZE_UNSURE,
+			       "numbers above the largest known one do not all get one answer");
+	if (!is_denial(out->deflt, opts->deny))
+		return verdict(out, ANALYZE_PERMISSIVE,
+			       "the default action is not a denial");
+	if (out->deflt == opts->stub_ret)
+		return verdict(out, ANALYZE_ALREADY,
+			       "the default action already returns the stub's errno");
+	verdict(out, ANALYZE_STUB, "unknown numbers are denied by default");
+	out->ranges[0] = (struct analyze_range){ lo, abi->nr_last };
+	out->nranges = 1;
+	add_nr0(prog, len, opts, work, out);
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * analyze: what a raw seccomp cBPF filter does with syscall numbers, per ABI.
+ * Pure: the caller provides all memory (struct analyze_work), nothing is
+ * allocated, no I/O, no globals.
+ *
+ * The engine is a forward data-flow pass over the program (cBPF only jumps
+ * forward, so one pass in instruction order reaches a fixed point). The
+ * architecture is fixed, the syscall number is an interval [lo, hi], argument
+ * and instruction-pointer words are unknown. A branch on the number that does
+ * not go the same way for the whole interval, or any other use of the number
+ * than comparing it with a constant, is reported; the caller then decides
+ * nothing for that ABI.
+ */
+#ifndef ENOSTUB_ANALYZE_H
+#define ENOSTUB_ANALYZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch.h"
+#include "cbpf.h"
+
+/* Which default actions count as denials (bit set = may be stubbed). */
+enum analyze_deny {
+	ANALYZE_DENY_ERRNO = 1u << 0,
+	ANALYZE_DENY_KILL_PROCESS = 1u << 1,
+	ANALYZE_DENY_KILL_THREAD = 1u << 2,
+	ANALYZE_DENY_TRAP = 1u << 3,
+	ANALYZE_DENY_USER_NOTIF = 1u << 4,
+};
+#define ANALYZE_DENY_DEFAULT (ANALYZE_DENY_ERRNO | ANALYZE_DENY_KILL_PROCESS | \
+			      ANALYZE_DENY_KILL_THREAD | ANALYZE_DENY_TRAP)
+
+/* Most number ranges one ABI's stub may hold. */
+#define ANALYZE_MAX_RANGES 8
+
+/* Why an ABI gets a stub, or why not. */
+enum analyze_verdict {
+	ANALYZE_STUB = 0,       /* ranges[] proved: denial -> ENOSYS there */
+	ANALYZE_NO_NUMBERS,     /* the filter never compares a number of this ABI */
+	ANALYZE_FULL,           /* every number of the ABI's span is known */
+	ANALYZE_PERMISSIVE,     /* default is not a denial (ALLOW, LOG, TRACE, ...) */
+	ANALYZE_ALREADY,        /* default already returns the stub's errno */
+	ANALYZE_UNSURE,         /* the number is used in a way not proven safe */
+};
+
+struct analyze_range {
+	uint32_t lo, hi;        /* inclusive */
+};
+
+/* Facts of one data-flow pass, for one ABI and one number interval. */
+struct analyze_flow {
+	uint32_t known[ARCH_NR_SPAN / 32]; /* numbers compared, bit (nr - base) */
+	uint32_t nknown;                  /* popcount of known[] */
+	bool arch_checked;                /* the filter compared seccomp_data.arch */
+	bool nr_split;                    /* a compare split [lo, hi] */
+	bool nr_opaque;                   /* the number was used otherwise */
+	bool ret_dynamic;                 /* RET A with an unknown A was reached */
+	bool ret_many;                    /* more than one return value reached */
+	uint32_t ret;                     /* the (first) return value reached */
+};
+
+struct analyze_abi {
+	const struct arch_abi *abi;
+	enum analyze_verdict verdict;
+	const char *why;                  /* one line for humans, never NULL */
+	struct analyze_flow flow;         /* the pass over every number */
+	bool has_known;
+	uint32_t max_known;               /* largest known number (absolute) */
+	uint32_t deflt;                   /* default action for unknown numbers */
+	size_t nranges;
+	struct analyze_range ranges[ANALYZE_MAX_RANGES];
+};
+
+struct analyze_opts {
+	uint32_t deny;                    /* enum analyze_deny bits */
+	uint32_t stub_ret;                /* what the stub returns, e.g. ERRNO(ENOSYS) */
+};
+
+/* Abstract value of a register or scratch word. */
+struct analyze_val {
+	uint32_t v;
+	uint8_t kind;
+};
+
+struct analyze_state {
+	struct analyze_val a, x, m[CBPF_MEMWORDS];
+	bool reached;
+};
+
+/* Working memory of one pass; about 600 KiB, so callers keep it static. */
+struct analyze_work {
+	struct analyze_state st[CBPF_MAX_INSNS];
+};
+
+/**
+ * analyze_flow() - one data-flow pass over a validated program.
+ * @prog, @len: the program (must have passed cbpf_validate())
+ * @abi:  the ABI: seccomp_data.arch and the number span to report
+ * @lo, @hi: the interval the syscall number is known to lie in
+ * @work: scratch memory
+ * @out:  facts found
+ */
+void analyze_flow(const struct sock_filter *prog, size_t len,
+		  const struct arch_abi *abi, uint32_t lo, uint32_t hi,
+		  struct analyze_work *work, struct analyze_flow *out);
+
+/**
+ * analyze_prove() - does every number in [lo, hi] get the same answer?
+ * @prog, @len, @abi, @work: as for analyze_flow()
+ * @lo, @hi: the interval
+ * @ret: set to the single return value when true is returned
+ *
+ * True only if, for every number in [lo, hi] and every argument, the program
+ * returns *@ret, and no number of [lo, hi] is compared for equality.
+ *
+ * Return: true if proved.
+ */
+bool analyze_prove(const struct sock_filter *prog, size_t len,
+		   const struct arch_abi *abi, uint32_t lo, uint32_t hi,
+		   struct analyze_work *work, uint32_t *ret);
+
+/**
+ * analyze_abi_maxknown() - decide the max-known stub of one ABI.
+ * @prog, @len: a validated program
+ * @abi:  the ABI
+ * @opts: which defaults are denials, and the stub's return value
+ * @work: scratch memory
+ * @out:  verdict, reason, known numbers, default and ranges
+ */
+void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
+			  const struct arch_abi *abi,
+			  const struct analyze_opts *opts,
+			  struct analyze_work *work, struct analyze_abi *out);
+
+/**
+ * analyze_is_known() - was @nr compared by the filter for this ABI?
+ * @a:  a result of analyze_abi_maxknown()
+ * @nr: absolute syscall number
+ *
+ * Return: true if the filter compares @nr, false otherwise or out of span.
+ */
+bool analyze_is_known(const struct analyze_abi *a, uint32_t nr);
+
+#endif /* ENOSTUB_ANALYZE_H */

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+/*
+ * shim: the preload edge. Interposes prctl(), syscall() and seccomp_load(),
+ * rewrites seccomp filters on their way to the kernel, forwards everything
+ * else bit for bit.
+ *
+ * Between the program's request and the forwarded call the shim makes no
+ * system call of its own (unless logging is on) and allocates nothing: all
+ * memory is static, the real functions are resolved at load time (or, if
+ * another library's constructor calls prctl() before ours ran, on that first
+ * call), and a failure anywhere forwards the original call untouched.
+ * After the forwarded call returns, nothing but a lock release happens.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "log.h"
+#include "patch.h"
+
+#define SHIM_EXPORT __attribute__((visibility("default")))
+
+typedef int (*prctl_fn)(int, ...);
+typedef long (*syscall_fn)(long, ...);
+typedef int (*seccomp_load_fn)(void *);
+
+static prctl_fn real_prctl;
+static syscall_fn real_syscall;
+static seccomp_load_fn real_seccomp_load;
+
+/* Set while a filter is forwarded from this thread: never patch twice. */
+static __thread int forwarding __attribute__((tls_model("initial-exec")));
+/* Set while seccomp_load() runs on this thread, for the log only. */
+static __thread int in_seccomp_load __attribute__((tls_model("initial-exec")));
+
+/* One patch at a time; held until the kernel has copied the filter. */
+static int busy;
+static struct patch_work work;
+
+/* Spins on a busy lock before giving up and forwarding the original. */
+#define SHIM_LOCK_SPINS (1u << 22)
+
+SHIM_EXPORT int prctl(int option, ...);
+SHIM_EXPORT long syscall(long number, ...);
+SHIM_EXPORT int seccomp_load(void *ctx);
+
+static void *resolve(const char *name, void *self)
+{
+	union {
+		void *obj;
+		void (*fn)(void);
+	} u;
+
+	u.obj = dlsym(RTLD_NEXT, name);
+	if (u.obj == self)
+		return NULL;
+	return u.obj;
+}
+
+static prctl_fn get_prctl(void)
+{
+	prctl_fn f = __atomic_load_n(&real_prctl, __ATOMIC_ACQUIRE);
+
+	if (!f) {
+		f = (prctl_fn)resolve("prctl", (void *)prctl);
+		__atomic_store_n(&real_prctl, f, __ATOMIC_RELEASE);
+	}
+	return f;
+}
+
+static syscall_fn get_syscall(void)
+{
+	syscall_fn f = __atomic_load_n(&real_syscall, __ATOMIC_ACQUIRE);
+
+	if (!f) {
+		f = (syscall_fn)resolve("syscall", (void *)syscall);
+		__atomic_store_n(&real_syscall, f, __ATOMIC_RELEASE);
+	}
+	return f;
+}
+
+__attribute__((constructor)) static void shim_init(void)
+{
+	get_prctl();
+	get_syscall();
+	log_init();
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+static bool lock(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < SHIM_LOCK_SPINS; i++) {
+		if (!__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+static void unlock(void)
+{
+	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+}
+
+/* A pointer the shim may read: not NULL and not in the first page. */
+static bool plausible(const void *p)
+{
+	return (uintptr_t)p >= 4096;
+}
+
+/*
+ * Fill @fp with the patched program when there is one. Returns true when
+ * @fp now points into the static work area (the lock is then held).
+ */
+static bool shim_patch(const struct sock_fprog *prog, struct sock_fprog *fp,
+		       const char *via)
+{
+	static const struct analyze_opts opts = {
+		ANALYZE_DENY_DEFAULT, SECCOMP_RET_ERRNO | ENOSYS
+	};
+	const struct arch_abi *const *abis;
+	size_t nabis, out_len = 0;
+	int rc;
+
+	if (!plausible(prog) || !plausible(prog->filter) || prog->len == 0 ||
+	    prog->len > CBPF_MAX_INSNS)
+		return false;
+	if (!lock())
+		return false;
+	abis = arch_native(&nabis);
+	rc = patch_filter(prog->filter, prog->len, abis, nabis, &opts, &work,
+			  &out_len);
+	log_filter(in_seccomp_load ? "seccomp_load" : via, &work.rep, rc, out_len);
+	if (rc || out_len == 0) {
+		unlock();
+		return false;
+	}
+	fp->len = (unsigned short)out_len;
+	fp->filter = work.out;
+	return true;
+}
+
+SHIM_EXPORT int prctl(int option, ...)
+{
+	unsigned long a2, a3, a4, a5;
+	struct sock_fprog fp;
+	prctl_fn real = get_prctl();
+	va_list ap;
+	int ret;
+
+	va_start(ap, option);
+	a2 = va_arg(ap, unsigned long);
+	a3 = va_arg(ap, unsigned long);
+	a4 = va_arg(ap, unsigned long);
+	a5 = va_arg(ap, unsigned long);
+	va_end(ap);
+	if (!real) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (option != PR_SET_SECCOMP || a2 != SECCOMP_MODE_FILTER || forwarding ||
+	    !shim_patch((const struct sock_fprog *)a3, &fp, "prctl"))
+		return real(option, a2, a3, a4, a5);
+	forwarding = 1;
+	ret = real(option, a2, (unsigned long)&fp, a4, a5);
+	forwarding = 0;
+	unlock();
+	return ret;
+}
+
+/* Which argument of syscall() holds a filter program, or -1. */
+static int filter_arg(long number, const long *a)
+{
+	if (number == SYS_seccomp && a[0] == SECCOMP_SET_MODE_FILTER)
+		return 2;
+	if (number == SYS_prctl && a[0] == PR_SET_SECCOMP &&
+	    a[1] == SECCOMP_MODE_FILTER)
+		return 2;
+	return -1;
+}
+
+SHIM_EXPORT long syscall(long number, ...)
+{
+	long a[6];
+	struct sock_fprog fp;
+	syscall_fn real = get_syscall();
+	va_list ap;
+	long ret;
+	int i, which;
+
+	va_start(ap, number);
+	for (i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (!real) {
+		errno = ENOSYS;
+		return -1;
+	}
+	which = filter_arg(number, a);
+	if (which < 0 || forwarding ||
+	    !shim_patch((const struct sock_fprog *)a[which], &fp,
+			number == SYS_seccomp ? "seccomp" : "prctl"))
+		return real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+	a[which] = (long)&fp;
+	forwarding = 1;
+	ret = real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+	forwarding = 0;
+	unlock();
+	return ret;
+}
+
+/*
+ * libseccomp builds the program and hands it to the kernel through prctl()
+ * or syscall(), where it is patched; here we only note the context.
+ */
+SHIM_EXPORT int seccomp_load(void *ctx)
+{
+	seccomp_load_fn real = __atomic_load_n(&real_seccomp_load, __ATOMIC_ACQUIRE);
+	int ret;
+
+	if (!real) {
+		real = (seccomp_load_fn)resolve("seccomp_load", (void *)seccomp_load);
+		__atomic_store_n(&real_seccomp_load, real, __ATOMIC_RELEASE);
+	}
+	if (!real)
+		return -ENOSYS;
+	in_seccomp_load++;
+	ret = real(ctx);
+	in_seccomp_load--;
+	return ret;
+}
