@@ -34,7 +34,7 @@ enum analyze_deny {
 			      ANALYZE_DENY_KILL_THREAD | ANALYZE_DENY_TRAP)
 
 /* Most number ranges one ABI's stub may hold. */
-#define ANALYZE_MAX_RANGES 8
+#define ANALYZE_MAX_RANGES 256
 
 /* Why an ABI gets a stub, or why not. */
 enum analyze_verdict {

@@ -187,17 +187,48 @@ static bool jump_taken(uint16_t op, uint32_t a, uint32_t v)
 	return false;
 }
 
+static bool writes_a(uint16_t code)
+{
+	return BPF_CLASS(code) == BPF_LD || BPF_CLASS(code) == BPF_ALU ||
+	       code == (BPF_MISC | BPF_TXA);
+}
+
+/* Does this jump compare the syscall number, just loaded into A, with
+ * a constant equal to it? */
+static bool names_nr(const struct sock_filter *in, bool a_is_nr, uint32_t a)
+{
+	uint16_t op = BPF_OP(in->code);
+
+	return a_is_nr && BPF_SRC(in->code) == BPF_K && in->k == a &&
+	       (op == BPF_JEQ || op == BPF_JGT || op == BPF_JGE);
+}
+
 uint32_t cbpf_run(const struct sock_filter *prog, size_t len,
 		  const struct seccomp_data *data)
 {
+	bool named;
+
+	return cbpf_run_named(prog, len, data, &named);
+}
+
+uint32_t cbpf_run_named(const struct sock_filter *prog, size_t len,
+			const struct seccomp_data *data, bool *named)
+{
 	uint32_t a = 0, x = 0, mem[CBPF_MEMWORDS] = { 0 };
 	size_t pc = 0;
+	bool a_is_nr = false;
 
+	*named = false;
 	while (pc < len) {
 		const struct sock_filter *in = &prog[pc++];
 		uint32_t src = BPF_SRC(in->code) == BPF_X ? x : in->k;
 		bool div0 = false;
 
+		if (BPF_CLASS(in->code) == BPF_JMP)
+			*named |= names_nr(in, a_is_nr, a);
+		else if (writes_a(in->code))
+			a_is_nr = in->code == (BPF_LD | BPF_W | BPF_ABS) &&
+				  in->k == CBPF_OFF_NR;
 		switch (BPF_CLASS(in->code)) {
 		case BPF_LD:
 			if (BPF_MODE(in->code) == BPF_ABS)

@@ -65,6 +65,18 @@ uint32_t cbpf_run(const struct sock_filter *prog, size_t len,
 		  const struct seccomp_data *data);
 
 /**
+ * cbpf_run_named() - cbpf_run(), also telling whether the number was named.
+ * @prog, @len, @data: as for cbpf_run()
+ * @named: set to true if, on the path taken, a JEQ/JGT/JGE with constant
+ *         operand compared the freshly loaded syscall number with itself
+ *         (the filter names this very number), false otherwise
+ *
+ * Return: as cbpf_run().
+ */
+uint32_t cbpf_run_named(const struct sock_filter *prog, size_t len,
+			const struct seccomp_data *data, bool *named);
+
+/**
  * cbpf_ret_errno() - the filter return value for "fail with this errno".
  * @err: errno value, 1..4095
  *

@@ -18,7 +18,7 @@
 /* Ranges per conditional-jump segment: keeps every jt/jf below 256. */
 #define STUB_SEG_RANGES 100
 /* Most ranges that one audit arch (e.g. x86_64 + x32) may gather. */
-#define STUB_MAX_GROUP_RANGES (3 * ANALYZE_MAX_RANGES)
+#define STUB_MAX_GROUP_RANGES (2 * ANALYZE_MAX_RANGES)
 
 /**
  * stub_build() - write the stub for every ABI whose verdict is ANALYZE_STUB.

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The product's promise, checked by emulation: for every seccomp_data, the
+ * patched filter returns what the original returns, except that a denial of
+ * a number the filter does not name becomes ERRNO(ENOSYS). Nothing denied
+ * becomes allowed, nothing allowed changes. Over the whole corpus and
+ * libseccomp-generated filters, every number of every ABI, varied arguments,
+ * and random inputs. Also: the kernel's constant-action cache is unchanged,
+ * and the result matches runc's reference stub where runc is right.
+ */
+#include "testlib.h"
+
+#include <linux/audit.h>
+
+static struct patch_work work;
+static struct sock_filter orig[CBPF_MAX_INSNS];
+
+struct tally {
+	unsigned long runs, enosys;
+};
+
+/* An independent notion of denial: what the kernel refuses to run. */
+static bool refused(uint32_t ret)
+{
+	switch (ret & SECCOMP_RET_ACTION_FULL) {
+	case SECCOMP_RET_KILL_PROCESS:
+	case SECCOMP_RET_KILL_THREAD:
+	case SECCOMP_RET_TRAP:
+		return true;
+	case SECCOMP_RET_ERRNO:
+		return (ret & SECCOMP_RET_DATA) != 0;
+	}
+	return false;
+}
+
+static void check_one(const struct sock_filter *p, size_t plen, size_t olen,
+		      struct seccomp_data *d, struct tally *t)
+{
+	bool named;
+	uint32_t o = cbpf_run_named(orig, olen, d, &named);
+	uint32_t q = cbpf_run(p, plen, d);
+
+	t->runs++;
+	if (o == q)
+		return;
+	if (!refused(o) || named || q != RET_ENOSYS)
+		fail_msg("arch %#x nr %#x args %#llx: original %#x, patched %#x%s",
+			 d->arch, (unsigned)d->nr, (unsigned long long)d->args[0],
+			 o, q, named ? " (number named by the filter)" : "");
+	t->enosys++;
+}
+
+static const uint64_t arg_patterns[] = { 0, ~0ULL, 0x0000000100000002ULL };
+static const uint32_t special_nrs[] = {
+	0x3fffffff, 0x40000000, 0x40000001, 0x7fffffff, 0x80000000,
+	0xbfffffff, 0xffffffff, 0xfffffffe, 0x0f0000, 0x0f0005, 0x1ebe,
+};
+
+static void check_nr(const struct sock_filter *p, size_t plen, size_t olen,
+		     uint32_t arch, uint32_t nr, struct tally *t)
+{
+	struct seccomp_data d = mkdata(arch, nr);
+	size_t i, j;
+
+	for (i = 0; i < N(arg_patterns); i++) {
+		for (j = 0; j < 6; j++)
+			d.args[j] = arg_patterns[i] ^ j;
+		d.instruction_pointer = arg_patterns[i];
+		check_one(p, plen, olen, &d, t);
+	}
+}
+
+/* Every number of every ABI sharing @arch, the low numbers, and specials. */
+static void sweep_arch(const struct sock_filter *p, size_t plen, size_t olen,
+		       uint32_t arch, struct tally *t)
+{
+	size_t n, i;
+	const struct arch_abi *all = arch_all(&n);
+	uint32_t nr;
+
+	for (nr = 0; nr < 0x1100; nr++)
+		check_nr(p, plen, olen, arch, nr, t);
+	for (i = 0; i < n; i++) {
+		if (all[i].audit != arch || all[i].nr_base == 0)
+			continue;
+		for (nr = all[i].nr_base; nr <= all[i].nr_last + 16; nr++)
+			check_nr(p, plen, olen, arch, nr, t);
+	}
+	for (i = 0; i < N(special_nrs); i++)
+		check_nr(p, plen, olen, arch, special_nrs[i], t);
+}
+
+/* Random seccomp_data, with a small fixed-seed generator (xorshift). */
+static void sweep_random(const struct sock_filter *p, size_t plen, size_t olen,
+			 struct tally *t)
+{
+	size_t n, i, j;
+	const struct arch_abi *all = arch_all(&n);
+	uint64_t s = 0x9e3779b97f4a7c15ULL;
+
+	for (i = 0; i < 20000; i++) {
+		struct seccomp_data d;
+
+		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+		d = mkdata(all[s % n].audit, (uint32_t)(s >> 32) % (i & 1 ? 0x1000u : ~0u));
+		if (i % 7 == 0)
+			d.arch = (uint32_t)s;
+		if (i % 3 == 0)
+			d.nr |= 0x40000000;
+		for (j = 0; j < 6; j++)
+			d.args[j] = s * (j + 1);
+		d.instruction_pointer = s;
+		check_one(p, plen, olen, &d, t);
+	}
+}
+
+/* Patch @olen instructions of orig[] for @abis and check the promise. */
+static struct tally check_filter(const char *what,
+				 const struct arch_abi *const *abis, size_t nabis,
+				 size_t olen)
+{
+	size_t n, i, plen;
+	const struct arch_abi *all = arch_all(&n);
+	struct tally t = { 0, 0 };
+
+	assert_int_equal(patch_filter(orig, olen, abis, nabis, &test_opts, &work,
+				      &plen), 0);
+	if (plen == 0) {
+		memcpy(work.out, orig, olen * sizeof(orig[0]));
+		plen = olen;
+	} else {
+		assert_int_equal(cbpf_validate(work.out, plen), 0);
+		assert_memory_equal(work.out + work.rep.stub_len, orig,
+				    olen * sizeof(orig[0]));
+	}
+	for (i = 0; i < n; i++) {
+		if (i == 0 || all[i].audit != all[i - 1].audit)
+			sweep_arch(work.out, plen, olen, all[i].audit, &t);
+	}
+	sweep_arch(work.out, plen, olen, 0x12345678, &t);
+	sweep_random(work.out, plen, olen, &t);
+	print_message("  %-48s %6zu+%-3zu insns %8lu runs %7lu ENOSYS\n", what,
+		      olen, plen - olen, t.runs, t.enosys);
+	return t;
+}
+
+static const struct arch_abi *const *all_abis(size_t *n)
+{
+	static const struct arch_abi *ptrs[PATCH_MAX_ABIS];
+	const struct arch_abi *all = arch_all(n);
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		ptrs[i] = &all[i];
+	return ptrs;
+}
+
+/* Corpus: deny-by-default profiles gain ENOSYS, control cases do not. */
+static void test_corpus(void **state)
+{
+	size_t i, nn, na, olen;
+	const struct arch_abi *const *native = arch_native(&nn);
+	const struct arch_abi *const *every = all_abis(&na);
+
+	(void)state;
+	for (i = 0; i < N(corpus_files); i++) {
+		bool control = strstr(corpus_files[i], "containers-common") ||
+			       strstr(corpus_files[i], "flatpak") ||
+			       strstr(corpus_files[i], "runc");
+		struct tally t;
+
+		olen = load_corpus(corpus_files[i], orig);
+		t = check_filter(corpus_files[i], native, nn, olen);
+		assert_true(control ? t.enosys == 0 : t.enosys > 0);
+		t = check_filter(corpus_files[i], every, na, olen);
+		assert_true(control ? t.enosys == 0 : t.enosys > 0);
+	}
+}
+
+/* libseccomp's output for every arch it supports, several defaults. */
+static void test_generated(void **state)
+{
+	static const uint32_t defaults[] = {
+		SCMP_ACT_ERRNO(EPERM), SCMP_ACT_KILL_PROCESS, SCMP_ACT_TRAP,
+		SCMP_ACT_ALLOW,
+	};
+	size_t i, j, na;
+	const struct arch_abi *const *every = all_abis(&na);
+	char what[64];
+	int maxnr;
+
+	(void)state;
+	for (i = 0; i < N(scmp_arches); i++) {
+		for (j = 0; j < N(defaults); j++) {
+			size_t olen = generated(scmp_arches[i].token, defaults[j], orig,
+						&maxnr);
+			struct tally t;
+
+			snprintf(what, sizeof(what), "libseccomp %s default %#x",
+				 scmp_arches[i].abi, defaults[j]);
+			t = check_filter(what, every, na, olen);
+			assert_true(defaults[j] == SCMP_ACT_ALLOW ? t.enosys == 0
+								  : t.enosys > 0);
+		}
+	}
+}
+
+/* runc 1.1.5's stub on Docker v19.03: same ENOSYS numbers on x86_64 and
+ * x32; on i386 runc also answers ENOSYS for 393-402 (direct SysV IPC),
+ * which the profile allows: enostub keeps them allowed. runc's i386 limit
+ * (385) comes from syscall names, ours from the program itself. */
+static void test_against_runc(void **state)
+{
+	static struct sock_filter runc[CBPF_MAX_INSNS];
+	size_t nn, olen, rlen, plen;
+	const struct arch_abi *const *native = arch_native(&nn);
+	uint32_t nr, base;
+
+	(void)state;
+	olen = load_corpus("docker-default-v19.03.0.bpf", orig);
+	rlen = load_corpus("runc-1.1.5-patched-docker-default-v19.03.0.bpf", runc);
+	assert_int_equal(patch_filter(orig, olen, native, nn, &test_opts, &work,
+				      &plen), 0);
+	assert_true(plen > olen);
+	for (base = 0; base <= 0x40000000; base += 0x40000000) {
+		for (nr = base; nr < base + ARCH_NR_SPAN; nr++) {
+			struct seccomp_data d = mkdata(AUDIT_ARCH_X86_64, nr);
+
+			if ((cbpf_run(work.out, plen, &d) == RET_ENOSYS) !=
+			    (cbpf_run(runc, rlen, &d) == RET_ENOSYS))
+				fail_msg("x86_64 nr %#x: enostub %#x, runc %#x", nr,
+					 cbpf_run(work.out, plen, &d),
+					 cbpf_run(runc, rlen, &d));
+		}
+	}
+	for (nr = 0; nr < ARCH_NR_SPAN; nr++) {
+		struct seccomp_data d = mkdata(AUDIT_ARCH_I386, nr);
+		bool ours = cbpf_run(work.out, plen, &d) == RET_ENOSYS;
+		bool theirs = cbpf_run(runc, rlen, &d) == RET_ENOSYS;
+
+		if (nr >= 386 && nr <= 402) {
+			/* runc: everything above 385. enostub: above 402, the
+			 * largest number the filter names; 393-402 stay
+			 * allowed, the holes 386-392 keep the filter's EPERM
+			 * (the kernel-version strategy is for holes). */
+			assert_true(theirs);
+			assert_false(ours);
+			assert_int_equal(cbpf_run(work.out, plen, &d),
+					 nr >= 393 ? SECCOMP_RET_ALLOW
+						   : SECCOMP_RET_ERRNO | EPERM);
+		} else {
+			assert_int_equal(ours, theirs);
+		}
+	}
+}
+
+/* The kernel's seccomp_is_const_allow(): which (arch, nr) are cached as
+ * always allowed when the filter is attached. One loop, one switch; any
+ * instruction it does not know means "not cached". */
+static bool const_allow(const struct sock_filter *p, size_t len, uint32_t arch,
+			uint32_t nr)
+{
+	uint32_t reg = 0;
+	size_t pc;
+
+	for (pc = 0; pc < len; pc++) {
+		const struct sock_filter *in = &p[pc];
+		bool taken;
+
+		switch (in->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (in->k != CBPF_OFF_NR && in->k != CBPF_OFF_ARCH)
+				return false;
+			reg = in->k == CBPF_OFF_NR ? nr : arch;
+			break;
+		case BPF_RET | BPF_K:
+			return in->k == SECCOMP_RET_ALLOW;
+		case BPF_JMP | BPF_JA:
+			pc += in->k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+		case BPF_JMP | BPF_JGE | BPF_K:
+		case BPF_JMP | BPF_JGT | BPF_K:
+		case BPF_JMP | BPF_JSET | BPF_K:
+			switch (BPF_OP(in->code)) {
+			case BPF_JEQ: taken = reg == in->k; break;
+			case BPF_JGE: taken = reg >= in->k; break;
+			case BPF_JGT: taken = reg > in->k; break;
+			default:      taken = (reg & in->k) != 0; break;
+			}
+			pc += taken ? in->jt : in->jf;
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			reg &= in->k;
+			break;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+static void test_same_cache(void **state)
+{
+	static const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 };
+	size_t i, a, nn, olen, plen;
+	const struct arch_abi *const *native = arch_native(&nn);
+	uint32_t nr;
+
+	(void)state;
+	for (i = 0; i < N(corpus_files); i++) {
+		size_t cached = 0;
+
+		olen = load_corpus(corpus_files[i], orig);
+		assert_int_equal(patch_filter(orig, olen, native, nn, &test_opts,
+					      &work, &plen), 0);
+		if (plen == 0)
+			continue;
+		for (a = 0; a < N(arches); a++) {
+			for (nr = 0; nr < ARCH_NR_SPAN; nr++) {
+				bool o = const_allow(orig, olen, arches[a], nr);
+
+				assert_int_equal(o, const_allow(work.out, plen, arches[a], nr));
+				cached += o;
+			}
+		}
+		assert_true(cached > 100);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_generated),
+		cmocka_unit_test(test_against_runc),
+		cmocka_unit_test(test_same_cache),
+	};
+
+	return run_group("property", tests, N(tests));
+}

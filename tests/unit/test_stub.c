@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/* stub: the emitted prologue answers ENOSYS exactly on the given ranges. */
+#include "testlib.h"
+
+#include <linux/audit.h>
+
+static struct sock_filter buf[CBPF_MAX_INSNS];
+
+/* Opcodes the kernel's constant-action cache emulator understands. */
+static bool cache_friendly(const struct sock_filter *in)
+{
+	switch (in->code) {
+	case BPF_LD | BPF_W | BPF_ABS:
+		return in->k == CBPF_OFF_NR || in->k == CBPF_OFF_ARCH;
+	case BPF_JMP | BPF_JA:
+	case BPF_JMP | BPF_JEQ | BPF_K:
+	case BPF_JMP | BPF_JGE | BPF_K:
+	case BPF_JMP | BPF_JGT | BPF_K:
+	case BPF_JMP | BPF_JSET | BPF_K:
+	case BPF_RET | BPF_K:
+	case BPF_ALU | BPF_AND | BPF_K:
+		return true;
+	}
+	return false;
+}
+
+static struct analyze_abi stubbed(const char *name, const struct analyze_range *r,
+				  size_t n)
+{
+	struct analyze_abi a;
+
+	memset(&a, 0, sizeof(a));
+	a.abi = arch_by_name(name);
+	assert_non_null(a.abi);
+	a.verdict = ANALYZE_STUB;
+	a.nranges = n;
+	memcpy(a.ranges, r, n * sizeof(*r));
+	return a;
+}
+
+/* Build stub + "RET ALLOW" and check every number of every ABI. */
+static size_t check_stub(const struct analyze_abi *abis, size_t n, bool reset)
+{
+	size_t all_n, i, j, len;
+	const struct arch_abi *all = arch_all(&all_n);
+	int s = stub_build(abis, n, RET_ENOSYS, reset, buf, CBPF_MAX_INSNS - 1);
+
+	assert_true(s > 0);
+	len = (size_t)s;
+	buf[len++] = (struct sock_filter)ALLOW;
+	assert_int_equal(cbpf_validate(buf, len), 0);
+	for (i = 0; i < len; i++)
+		assert_true(cache_friendly(&buf[i]));
+	for (i = 0; i < all_n; i++) {
+		for (uint32_t nr = all[i].nr_base; nr <= all[i].nr_last + 2; nr++) {
+			struct seccomp_data d = mkdata(all[i].audit, nr);
+			bool in = false;
+
+			for (j = 0; j < n; j++)
+				for (size_t k = 0; k < abis[j].nranges; k++)
+					in |= abis[j].abi->audit == all[i].audit &&
+					      nr >= abis[j].ranges[k].lo &&
+					      nr <= abis[j].ranges[k].hi;
+			assert_int_equal(cbpf_run(buf, len, &d),
+					 in ? RET_ENOSYS : SECCOMP_RET_ALLOW);
+		}
+	}
+	return (size_t)s;
+}
+
+static void test_every_abi(void **state)
+{
+	size_t n, i;
+	const struct arch_abi *all = arch_all(&n);
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		struct analyze_range r = { all[i].nr_base + 300, all[i].nr_last };
+		struct analyze_abi a = stubbed(all[i].name, &r, 1);
+
+		/* LD arch, JEQ, LD nr, JGE, JGT, JA end, RET */
+		assert_int_equal(check_stub(&a, 1, false), 7);
+	}
+}
+
+/* x86_64 and x32 share AUDIT_ARCH_X86_64: one block, split by number. */
+static void test_x32_shares_block(void **state)
+{
+	struct analyze_range r64 = { 334, 4095 }, rx32 = { 0x40000224, 0x40000fff },
+			     r32 = { 403, 4095 };
+	struct analyze_abi a[3];
+	size_t jeq = 0, i, len;
+
+	(void)state;
+	a[0] = stubbed("x86_64", &r64, 1);
+	a[1] = stubbed("x86", &r32, 1);
+	a[2] = stubbed("x32", &rx32, 1);
+	len = check_stub(a, 3, false);
+	for (i = 0; i < len; i++)
+		jeq += buf[i].code == (BPF_JMP | BPF_JEQ | BPF_K);
+	assert_int_equal(jeq, 2);
+	assert_int_equal(len, 15);   /* runc's stub for the same filter: 14 */
+}
+
+/* Hundreds of ranges: several segments, and blocks longer than a
+ * conditional jump can skip (JEQ + JA), for x86_64 and x32 together. */
+static void test_long_jumps(void **state)
+{
+	static struct analyze_abi a[3];
+	struct analyze_range r[ANALYZE_MAX_RANGES];
+	size_t i, len, ja = 0;
+
+	(void)state;
+	for (i = 0; i < ANALYZE_MAX_RANGES; i++)
+		r[i] = (struct analyze_range){ 3 * i, 3 * i + 1 };
+	a[0] = stubbed("x86_64", r, ANALYZE_MAX_RANGES);
+	a[1] = stubbed("x32", r, ANALYZE_MAX_RANGES);
+	for (i = 0; i < ANALYZE_MAX_RANGES; i++) {
+		a[1].ranges[i].lo = 0x40000000 + 5 * i;
+		a[1].ranges[i].hi = 0x40000000 + 5 * i + (i % 3);
+	}
+	r[0] = (struct analyze_range){ 7, 9 };
+	a[2] = stubbed("x86", r, 1);
+	len = check_stub(a, 3, true);
+	assert_true(len > 2 * 256);
+	assert_int_equal(buf[1].code, BPF_JMP | BPF_JEQ | BPF_K);
+	assert_int_equal(buf[2].code, BPF_JMP | BPF_JA);   /* skips > 255 */
+	for (i = 0; i < len; i++)
+		ja += buf[i].code == (BPF_JMP | BPF_JA) && buf[i].k == 2;
+	assert_true(ja >= 5);                               /* segment hops */
+}
+
+/* With reset, the original starts with A == 0 as the kernel promises. */
+static void test_reset_a(void **state)
+{
+	struct analyze_range r = { 10, 20 };
+	struct analyze_abi a = stubbed("x86_64", &r, 1);
+	struct seccomp_data d = mkdata(AUDIT_ARCH_X86_64, 5);
+	int n = stub_build(&a, 1, RET_ENOSYS, true, buf, CBPF_MAX_INSNS);
+
+	(void)state;
+	assert_true(n > 0);
+	buf[n] = (struct sock_filter)RET_A;   /* an original that returns A */
+	assert_int_equal(cbpf_run(buf, (size_t)n + 1, &d), 0);
+	n = stub_build(&a, 1, RET_ENOSYS, false, buf, CBPF_MAX_INSNS);
+	buf[n] = (struct sock_filter)RET_A;
+	assert_int_not_equal(cbpf_run(buf, (size_t)n + 1, &d), 0);
+}
+
+static void test_nothing_and_no_room(void **state)
+{
+	struct analyze_range r = { 10, 20 };
+	struct analyze_abi a = stubbed("x86_64", &r, 1);
+
+	(void)state;
+	assert_int_equal(stub_build(&a, 1, RET_ENOSYS, false, buf, 3), -ENOSPC);
+	a.verdict = ANALYZE_PERMISSIVE;
+	assert_int_equal(stub_build(&a, 1, RET_ENOSYS, true, buf, CBPF_MAX_INSNS), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_abi),
+		cmocka_unit_test(test_x32_shares_block),
+		cmocka_unit_test(test_long_jumps),
+		cmocka_unit_test(test_reset_a),
+		cmocka_unit_test(test_nothing_and_no_room),
+	};
+
+	return run_group("stub", tests, N(tests));
+}
