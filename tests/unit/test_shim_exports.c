@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+/* The preload library exports its hooks and nothing else; its log line
+ * says what was patched. */
+#include "testlib.h"
+
+#include "log.h"
+
+static void test_exports(void **state)
+{
+	char line[256], names[1024] = "";
+	FILE *p = popen("nm -D --defined-only " SHIM_PATH, "r");
+
+	(void)state;
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		char *name = strrchr(line, ' ');
+
+		assert_non_null(name);
+		strncat(names, name + 1, sizeof(names) - strlen(names) - 1);
+	}
+	assert_int_equal(pclose(p), 0);
+	assert_string_equal(names, "prctl\nseccomp_load\nsyscall\n");
+}
+
+static void test_log_line(void **state)
+{
+	static struct patch_work work;
+	static struct sock_filter f[CBPF_MAX_INSNS];
+	size_t nn, olen, plen;
+	const struct arch_abi *const *native = arch_native(&nn);
+	char line[1024];
+
+	(void)state;
+	olen = load_corpus("docker-default-v19.03.0.bpf", f);
+	assert_int_equal(patch_filter(f, olen, native, nn, &test_opts, &work, &plen), 0);
+	log_format(line, sizeof(line), "prctl", &work.rep, 0, plen);
+	assert_non_null(strstr(line, "prctl filter of 880 instructions: patched, 15 stub"));
+	assert_non_null(strstr(line, "x86_64: nr 334-4095 (default 0x50001, largest known 333)"));
+	assert_non_null(strstr(line, "x86: nr 403-4095"));
+	assert_non_null(strstr(line, "x32: nr 0x40000224-0x40000fff"));
+	assert_int_equal(line[strlen(line) - 1], '\n');
+
+	olen = load_corpus("flatpak-default.bpf", f);
+	assert_int_equal(patch_filter(f, olen, native, nn, &test_opts, &work, &plen), 0);
+	log_format(line, sizeof(line), "seccomp", &work.rep, 0, plen);
+	assert_non_null(strstr(line, "forwarded untouched (no ABI needs a stub)"));
+	assert_non_null(strstr(line, "x86_64: the default action is not a denial"));
+	/* a tiny buffer is filled, never overrun */
+	assert_int_equal(log_format(line, 8, "seccomp", &work.rep, 0, plen), 7);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exports),
+		cmocka_unit_test(test_log_line),
+	};
+
+	return run_group("shim", tests, N(tests));
+}
