@@ -24,6 +24,7 @@ UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_analyze tests/unit/test_stub 
 INTEG_TESTS := tests/integration/test_kernel
 HELPER   := tests/integration/helper
 DEMO     := tests/demo/demo
+BENCH    := tests/bench/bench tests/bench/empty.so
 
 TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
              -DHELPER_PATH='"$(CURDIR)/$(HELPER)"'
@@ -47,8 +48,8 @@ shim/%.o: shim/%.c shim/*.h
 	$(CC) $(ALLCFLAGS) -c $< -o $@
 
 $(LIB): $(SHIM_OBJ) shim/libenostub.map
-	$(CC) -shared -Wl,--version-script=shim/libenostub.map -Wl,-z,now \
-	  -Wl,-z,relro -o $@ $(SHIM_OBJ) -ldl
+	$(CC) -shared -Wl,--version-script=shim/libenostub.map -Wl,-z,relro \
+	  -o $@ $(SHIM_OBJ)
 
 tests/unit/%: tests/unit/%.c tests/unit/*.h $(CORE_OBJ) shim/log.o
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim -Itests/unit \
@@ -60,6 +61,12 @@ $(HELPER): tests/integration/helper.c
 tests/integration/%: tests/integration/%.c $(LIB) $(HELPER)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim $(TEST_DEFS) \
 	  $< -o $@ $$(pkg-config --libs cmocka)
+
+tests/bench/bench: tests/bench/bench.c $(CORE_OBJ)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim $< $(CORE_OBJ) -o $@
+
+tests/bench/empty.so: tests/bench/empty.c
+	$(CC) -shared -fPIC $(CFLAGS) $< -o $@
 
 $(DEMO): tests/demo/demo.c
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@ -lpthread
@@ -79,5 +86,9 @@ demo: deps
 	$(MAKE) $(LIB) $(DEMO)
 	@tests/demo/run-demo.sh $(LIB) $(DEMO) tests/corpus/docker-default-v19.03.0.bpf
 
+bench: deps
+	$(MAKE) $(LIB) $(BENCH)
+	tests/bench/bench tests/corpus $(CURDIR)/tests/bench/empty.so $(CURDIR)/$(LIB)
+
 clean:
-	rm -f shim/*.o $(LIB) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(DEMO)
+	rm -f shim/*.o $(LIB) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(DEMO) $(BENCH)

@@ -62,59 +62,65 @@ const struct arch_abi *arch_by_name(const char *name)
 }
 
 #if defined(__x86_64__) && defined(__ILP32__)
-#define NATIVE &abis[2], &abis[0], &abis[1]
+#define NATIVE 2, 0, 1
 #elif defined(__x86_64__)
-#define NATIVE &abis[0], &abis[1], &abis[2]
+#define NATIVE 0, 1, 2
 #elif defined(__i386__)
-#define NATIVE &abis[1]
+#define NATIVE 1
 #elif defined(__aarch64__)
-#define NATIVE &abis[4], &abis[3]
+#define NATIVE 4, 3
 #elif defined(__arm__)
-#define NATIVE &abis[3]
+#define NATIVE 3
 #elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define NATIVE &abis[13]
+#define NATIVE 13
 #elif defined(__powerpc64__)
-#define NATIVE &abis[12], &abis[11]
+#define NATIVE 12, 11
 #elif defined(__powerpc__)
-#define NATIVE &abis[11]
+#define NATIVE 11
 #elif defined(__s390x__)
-#define NATIVE &abis[15], &abis[14]
+#define NATIVE 15, 14
 #elif defined(__s390__)
-#define NATIVE &abis[14]
+#define NATIVE 14
 #elif defined(__riscv) && __riscv_xlen == 64
-#define NATIVE &abis[18]
+#define NATIVE 18
 #elif defined(__loongarch64)
-#define NATIVE &abis[19]
+#define NATIVE 19
 #elif defined(__mips__) && defined(__MIPSEL__) && _MIPS_SIM == _ABI64
-#define NATIVE &abis[8], &abis[10], &abis[6]
+#define NATIVE 8, 10, 6
 #elif defined(__mips__) && _MIPS_SIM == _ABI64
-#define NATIVE &abis[7], &abis[9], &abis[5]
+#define NATIVE 7, 9, 5
 #elif defined(__mips__) && defined(__MIPSEL__) && _MIPS_SIM == _ABIN32
-#define NATIVE &abis[10]
+#define NATIVE 10
 #elif defined(__mips__) && _MIPS_SIM == _ABIN32
-#define NATIVE &abis[9]
+#define NATIVE 9
 #elif defined(__mips__) && defined(__MIPSEL__)
-#define NATIVE &abis[6]
+#define NATIVE 6
 #elif defined(__mips__)
-#define NATIVE &abis[5]
+#define NATIVE 5
 #elif defined(__hppa__) && defined(__LP64__)
-#define NATIVE &abis[17], &abis[16]
+#define NATIVE 17, 16
 #elif defined(__hppa__)
-#define NATIVE &abis[16]
+#define NATIVE 16
 #elif defined(__m68k__)
-#define NATIVE &abis[20]
+#define NATIVE 20
 #elif defined(__sh__) && defined(__LITTLE_ENDIAN__)
-#define NATIVE &abis[21]
+#define NATIVE 21
 #elif defined(__sh__)
-#define NATIVE &abis[22]
+#define NATIVE 22
 #else
 #error "enostub: unsupported architecture"
 #endif
 
-static const struct arch_abi *const native[] = { NATIVE };
-
 const struct arch_abi *const *arch_native(size_t *count)
 {
-	*count = sizeof(native) / sizeof(native[0]);
+	/* Built on first use: a table of pointers would need relocating
+	 * at load time, in every process the library is preloaded into. */
+	static const struct arch_abi *native[3];
+	static const size_t idx[] = { NATIVE };
+	size_t i;
+
+	*count = sizeof(idx) / sizeof(idx[0]);
+	for (i = 0; i < *count; i++)
+		native[i] = &abis[idx[i]];
 	return native;
 }

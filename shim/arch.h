@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 struct arch_abi {
-	const char *name;   /* libseccomp's name: "x86_64", "x86", "x32", ... */
+	char name[12];      /* libseccomp's name: "x86_64", "x86", "x32", ... */
 	uint32_t audit;     /* seccomp_data.arch */
 	uint32_t nr_base;   /* first number of this ABI (x32 0x40000000, MIPS 4000/5000/6000) */
 	uint32_t nr_last;   /* last number treated as a possible syscall of this ABI */

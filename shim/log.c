@@ -10,13 +10,17 @@
 #include <string.h>
 #include <unistd.h>
 
-static bool to_stderr;
+static bool to_stderr, initialised;
 
 void log_init(void)
 {
-	const char *v = secure_getenv("ENOSTUB_LOG");
+	const char *v;
 
+	if (initialised)
+		return;
+	v = secure_getenv("ENOSTUB_LOG");
 	to_stderr = v && strcmp(v, "stderr") == 0;
+	initialised = true;
 }
 
 struct buf {

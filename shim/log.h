@@ -15,7 +15,7 @@
  * log_init() - read the log target from the environment (ENOSTUB_LOG=stderr).
  *
  * Uses secure_getenv(): in secure mode (setuid) logging stays off.
- * Makes no system call.
+ * Makes no system call and allocates nothing; the first call decides.
  */
 void log_init(void);
 

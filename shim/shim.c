@@ -6,9 +6,13 @@
  *
  * Between the program's request and the forwarded call the shim makes no
  * system call of its own (unless logging is on) and allocates nothing: all
- * memory is static, the real functions are resolved at load time (or, if
- * another library's constructor calls prctl() before ours ran, on that first
- * call), and a failure anywhere forwards the original call untouched.
+ * memory is static, and the real functions are resolved on first use with
+ * dlsym(RTLD_NEXT), which for a symbol that exists makes no system call and
+ * allocates nothing (measured; a failed lookup would allocate, so nothing is
+ * looked up that may be missing). There is no constructor: ENOSTUB_LOG is
+ * read with secure_getenv() (no system call) when the first filter arrives,
+ * so a process that never installs a filter pays only for loading the
+ * library. A failure anywhere forwards the original call untouched.
  * After the forwarded call returns, nothing but a lock release happens.
  */
 #define _GNU_SOURCE
@@ -83,13 +87,6 @@ static syscall_fn get_syscall(void)
 	return f;
 }
 
-__attribute__((constructor)) static void shim_init(void)
-{
-	get_prctl();
-	get_syscall();
-	log_init();
-}
-
 static inline void cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -139,6 +136,7 @@ static bool shim_patch(const struct sock_fprog *prog, struct sock_fprog *fp,
 		return false;
 	if (!lock())
 		return false;
+	log_init();
 	abis = arch_native(&nabis);
 	rc = patch_filter(prog->filter, prog->len, abis, nabis, &opts, &work,
 			  &out_len);

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench: figures for enostub, each measured as a ratio within one run
+ * (interleaved rounds) because the machines are noisy.
+ *
+ *   startup   fork+exec of /bin/true: no preload, an empty preload library,
+ *             libenostub.so
+ *   patch     analysis + patch time per corpus filter, next to the kernel's
+ *             own attach time for the same filter
+ *   hot path  ns per getppid() (cached by the kernel) and per uname()
+ *             under the original and the patched filter
+ *   stub      instructions added, and executed on the longest stub path
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "patch.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct patch_work work;
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static double spawn_true(const char *preload)
+{
+	double t0 = now_ns();
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		char env[512];
+		char *envp[] = { env, NULL };
+		char *argv[] = { "/bin/true", NULL };
+
+		snprintf(env, sizeof(env), "LD_PRELOAD=%s", preload ? preload : "");
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+	return now_ns() - t0;
+}
+
+static void bench_startup(const char *empty, const char *shim)
+{
+	const char *variants[] = { NULL, empty, shim };
+	const char *names[] = { "no preload", "empty preload", "libenostub.so" };
+	double sum[3] = { 0 };
+	int round, v, rounds = 1000;
+
+	for (round = 0; round < rounds; round++)
+		for (v = 0; v < 3; v++)
+			sum[v] += spawn_true(variants[v]);
+	printf("startup: fork+exec /bin/true, %d interleaved rounds\n", rounds);
+	for (v = 0; v < 3; v++)
+		printf("  %-16s %8.1f us   x%.3f of no preload   x%.3f of empty preload\n",
+		       names[v], sum[v] / rounds / 1e3, sum[v] / sum[0], sum[v] / sum[1]);
+}
+
+static size_t load(const char *dir, const char *name, struct sock_filter *f)
+{
+	char path[512];
+	FILE *fp;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "rb");
+	if (!fp) {
+		perror(path);
+		exit(1);
+	}
+	n = fread(f, sizeof(*f), CBPF_MAX_INSNS, fp);
+	fclose(fp);
+	return n;
+}
+
+/* Kernel attach time of one filter, in a fresh child (some profiles deny
+ * seccomp() itself, so a second attach in the same process would fail). */
+static double attach_once(const struct sock_filter *f, size_t len)
+{
+	int fds[2];
+	double ns = -1;
+	pid_t pid;
+
+	if (pipe(fds))
+		exit(1);
+	pid = fork();
+	if (pid == 0) {
+		struct sock_fprog prog = { (unsigned short)len, (struct sock_filter *)f };
+		double t0;
+		long r;
+
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		t0 = now_ns();
+		r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+		ns = r == 0 ? now_ns() - t0 : -1;
+		if (write(fds[1], &ns, sizeof(ns)) != sizeof(ns))
+			_exit(1);
+		_exit(0);
+	}
+	if (read(fds[0], &ns, sizeof(ns)) != sizeof(ns))
+		ns = -1;
+	waitpid(pid, NULL, 0);
+	close(fds[0]);
+	close(fds[1]);
+	return ns;
+}
+
+static double attach_ns(const struct sock_filter *f, size_t len, int reps)
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < reps; i++) {
+		double ns = attach_once(f, len);
+
+		if (ns < 0) {
+			fprintf(stderr, "bench: the kernel refused a corpus filter\n");
+			exit(1);
+		}
+		sum += ns;
+	}
+	return sum / reps;
+}
+
+/* Instructions executed before the stub answers or hands over. */
+static size_t stub_steps(const struct sock_filter *p, size_t stub_len,
+			 uint32_t arch, uint32_t nr)
+{
+	size_t pc = 0, steps = 0;
+	uint32_t acc = 0;
+
+	while (pc < stub_len) {
+		const struct sock_filter *in = &p[pc++];
+
+		steps++;
+		if (BPF_CLASS(in->code) == BPF_LD)
+			acc = in->k == CBPF_OFF_NR ? nr : arch;
+		else if (BPF_CLASS(in->code) == BPF_RET)
+			break;
+		else if (BPF_CLASS(in->code) == BPF_ALU)
+			acc = 0;
+		else if (BPF_OP(in->code) == BPF_JA)
+			pc += in->k;
+		else if (BPF_OP(in->code) == BPF_JEQ)
+			pc += acc == in->k ? in->jt : in->jf;
+		else if (BPF_OP(in->code) == BPF_JGE)
+			pc += acc >= in->k ? in->jt : in->jf;
+		else
+			pc += acc > in->k ? in->jt : in->jf;
+	}
+	return steps;
+}
+
+static size_t longest_stub_path(const struct sock_filter *p, size_t stub_len)
+{
+	size_t n, i, best = 0, s;
+	const struct arch_abi *all = arch_all(&n);
+	uint32_t nr;
+
+	for (i = 0; i < n; i++)
+		for (nr = all[i].nr_base; nr <= all[i].nr_last + 1; nr++) {
+			s = stub_steps(p, stub_len, all[i].audit, nr);
+			best = s > best ? s : best;
+		}
+	return best;
+}
+
+/* ns per call of @nr under a filter, measured in a child. */
+static double syscall_ns(const struct sock_filter *f, size_t len, long nr)
+{
+	int fds[2], i, reps = 200000;
+	double ns = -1;
+	pid_t pid;
+
+	if (pipe(fds))
+		exit(1);
+	pid = fork();
+	if (pid == 0) {
+		struct sock_fprog prog = { (unsigned short)len, (struct sock_filter *)f };
+		struct utsname u;
+		double t0;
+
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+			_exit(1);
+		t0 = now_ns();
+		for (i = 0; i < reps; i++)
+			syscall(nr, &u);
+		ns = (now_ns() - t0) / reps;
+		if (write(fds[1], &ns, sizeof(ns)) != sizeof(ns))
+			_exit(1);
+		_exit(0);
+	}
+	if (read(fds[0], &ns, sizeof(ns)) != sizeof(ns))
+		ns = -1;
+	waitpid(pid, NULL, 0);
+	close(fds[0]);
+	close(fds[1]);
+	return ns;
+}
+
+static const char *const corpus[] = {
+	"docker-default-v19.03.0.bpf", "docker-default-v20.10.0.bpf",
+	"docker-default.bpf", "systemd-252-system-service.bpf",
+};
+
+static void bench_filters(const char *dir)
+{
+	static struct sock_filter f[CBPF_MAX_INSNS], patched[CBPF_MAX_INSNS];
+	const struct analyze_opts opts = { ANALYZE_DENY_DEFAULT, cbpf_ret_errno(ENOSYS) };
+	size_t i, nn, len, plen = 0;
+	const struct arch_abi *const *native = arch_native(&nn);
+	int r, reps = 200;
+
+	printf("\npatch: analysis + stub per filter vs the kernel attaching the same filter\n");
+	printf("  %-32s %6s %6s %8s %10s %10s %7s\n", "filter", "insns", "+stub",
+	       "longest", "patch us", "attach us", "ratio");
+	for (i = 0; i < N(corpus); i++) {
+		double t0, patch, attach;
+
+		len = load(dir, corpus[i], f);
+		t0 = now_ns();
+		for (r = 0; r < reps; r++)
+			patch_filter(f, len, native, nn, &opts, &work, &plen);
+		patch = (now_ns() - t0) / reps;
+		attach = attach_ns(f, len, 50);
+		memcpy(patched, work.out, plen * sizeof(*f));
+		printf("  %-32s %6zu %6zu %8zu %10.1f %10.1f %6.1f%%\n", corpus[i], len,
+		       work.rep.stub_len, longest_stub_path(patched, work.rep.stub_len),
+		       patch / 1e3, attach / 1e3, 100 * patch / attach);
+	}
+	printf("  (runc's stub for docker-default-v19.03.0: 14 instructions)\n");
+}
+
+static void bench_hot_path(const char *dir)
+{
+	static struct sock_filter f[CBPF_MAX_INSNS], patched[CBPF_MAX_INSNS];
+	const struct analyze_opts opts = { ANALYZE_DENY_DEFAULT, cbpf_ret_errno(ENOSYS) };
+	size_t nn, len, plen;
+	const struct arch_abi *const *native = arch_native(&nn);
+	double sum[2][2] = { { 0 } };
+	int round, rounds = 15;
+
+	len = load(dir, corpus[0], f);
+	patch_filter(f, len, native, nn, &opts, &work, &plen);
+	memcpy(patched, work.out, plen * sizeof(*f));
+	for (round = 0; round < rounds; round++) {
+		sum[0][0] += syscall_ns(f, len, SYS_getppid);
+		sum[0][1] += syscall_ns(patched, plen, SYS_getppid);
+		sum[1][0] += syscall_ns(f, len, SYS_uname);
+		sum[1][1] += syscall_ns(patched, plen, SYS_uname);
+	}
+	printf("\nhot path: %s, ns per call, %d interleaved rounds\n", corpus[0], rounds);
+	printf("  getppid (cached as always allowed): original %6.1f  patched %6.1f  x%.3f\n",
+	       sum[0][0] / rounds, sum[0][1] / rounds, sum[0][1] / sum[0][0]);
+	printf("  uname   (cached as always allowed): original %6.1f  patched %6.1f  x%.3f\n",
+	       sum[1][0] / rounds, sum[1][1] / rounds, sum[1][1] / sum[1][0]);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: bench CORPUS_DIR EMPTY.so LIBENOSTUB.so\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	bench_startup(argv[2], argv[3]);
+	bench_filters(argv[1]);
+	bench_hot_path(argv[1]);
+	return 0;
+}
