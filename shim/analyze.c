@@ -24,6 +24,7 @@ struct ctx {
 	struct analyze_work *w;
 	struct analyze_flow *out;
 	bool ret_seen;
+	size_t nmem;    /* scratch words tracked: 0 unless the program stores */
 };
 
 static const struct analyze_val V_DATA_VAL = { 0, V_DATA };
@@ -53,12 +54,15 @@ static void flow_to(struct ctx *c, size_t pc, const struct analyze_state *s)
 	size_t i;
 
 	if (!d->reached) {
-		*d = *s;
+		d->a = s->a;
+		d->x = s->x;
+		memcpy(d->m, s->m, c->nmem * sizeof(s->m[0]));
+		d->reached = true;
 		return;
 	}
 	d->a = join(d->a, s->a);
 	d->x = join(d->x, s->x);
-	for (i = 0; i < CBPF_MEMWORDS; i++)
+	for (i = 0; i < c->nmem; i++)
 		d->m[i] = join(d->m[i], s->m[i]);
 }
 
@@ -235,8 +239,13 @@ static bool step_data(struct ctx *c, const struct sock_filter *in,
 static void step(struct ctx *c, size_t pc)
 {
 	const struct sock_filter *in = &c->prog[pc];
-	struct analyze_state s = c->w->st[pc];
+	const struct analyze_state *at = &c->w->st[pc];
+	struct analyze_state s;
 	int way;
+
+	s.a = at->a;
+	s.x = at->x;
+	memcpy(s.m, at->m, c->nmem * sizeof(s.m[0]));
 
 	if (step_data(c, in, &s)) {
 		flow_to(c, pc + 1, &s);
@@ -266,16 +275,18 @@ void analyze_flow(const struct sock_filter *prog, size_t len,
 		  const struct arch_abi *abi, uint32_t lo, uint32_t hi,
 		  struct analyze_work *work, struct analyze_flow *out)
 {
-	struct ctx c = { prog, len, abi, lo, hi, work, out, false };
-	struct analyze_state init;
+	struct ctx c = { prog, len, abi, lo, hi, work, out, false, 0 };
 	size_t pc;
 
 	memset(out, 0, sizeof(*out));
-	memset(&init, 0, sizeof(init));
-	init.reached = true;
-	for (pc = 0; pc < len; pc++)
+	for (pc = 0; pc < len; pc++) {
 		work->st[pc].reached = false;
-	work->st[0] = init;
+		if (BPF_CLASS(prog[pc].code) == BPF_ST ||
+		    BPF_CLASS(prog[pc].code) == BPF_STX)
+			c.nmem = CBPF_MEMWORDS;
+	}
+	memset(&work->st[0], 0, sizeof(work->st[0]));
+	work->st[0].reached = true;
 	for (pc = 0; pc < len; pc++) {
 		if (work->st[pc].reached)
 			step(&c, pc);
