@@ -28,13 +28,12 @@
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
 
+typedef void (*any_fn)(void);
 typedef int (*prctl_fn)(int, ...);
 typedef long (*syscall_fn)(long, ...);
 typedef int (*seccomp_load_fn)(void *);
 
-static prctl_fn real_prctl;
-static syscall_fn real_syscall;
-static seccomp_load_fn real_seccomp_load;
+static any_fn real_prctl, real_syscall, real_seccomp_load;
 
 /* Set while a filter is forwarded from this thread: never patch twice. */
 static __thread int forwarding __attribute__((tls_model("initial-exec")));
@@ -52,38 +51,20 @@ SHIM_EXPORT int prctl(int option, ...);
 SHIM_EXPORT long syscall(long number, ...);
 SHIM_EXPORT int seccomp_load(void *ctx);
 
-static void *resolve(const char *name, void *self)
+/* The next definition of @name after this library, resolved once. */
+static any_fn get_real(any_fn *slot, const char *name, any_fn self)
 {
+	any_fn f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
 	union {
 		void *obj;
-		void (*fn)(void);
+		any_fn fn;
 	} u;
 
+	if (f)
+		return f;
 	u.obj = dlsym(RTLD_NEXT, name);
-	if (u.obj == self)
-		return NULL;
-	return u.obj;
-}
-
-static prctl_fn get_prctl(void)
-{
-	prctl_fn f = __atomic_load_n(&real_prctl, __ATOMIC_ACQUIRE);
-
-	if (!f) {
-		f = (prctl_fn)resolve("prctl", (void *)prctl);
-		__atomic_store_n(&real_prctl, f, __ATOMIC_RELEASE);
-	}
-	return f;
-}
-
-static syscall_fn get_syscall(void)
-{
-	syscall_fn f = __atomic_load_n(&real_syscall, __ATOMIC_ACQUIRE);
-
-	if (!f) {
-		f = (syscall_fn)resolve("syscall", (void *)syscall);
-		__atomic_store_n(&real_syscall, f, __ATOMIC_RELEASE);
-	}
+	f = u.fn == self ? NULL : u.fn;
+	__atomic_store_n(slot, f, __ATOMIC_RELEASE);
 	return f;
 }
 
@@ -154,7 +135,7 @@ SHIM_EXPORT int prctl(int option, ...)
 {
 	unsigned long a2, a3, a4, a5;
 	struct sock_fprog fp;
-	prctl_fn real = get_prctl();
+	prctl_fn real = (prctl_fn)get_real(&real_prctl, "prctl", (any_fn)prctl);
 	va_list ap;
 	int ret;
 
@@ -193,7 +174,7 @@ SHIM_EXPORT long syscall(long number, ...)
 {
 	long a[6];
 	struct sock_fprog fp;
-	syscall_fn real = get_syscall();
+	syscall_fn real = (syscall_fn)get_real(&real_syscall, "syscall", (any_fn)syscall);
 	va_list ap;
 	long ret;
 	int i, which;
@@ -225,13 +206,10 @@ SHIM_EXPORT long syscall(long number, ...)
  */
 SHIM_EXPORT int seccomp_load(void *ctx)
 {
-	seccomp_load_fn real = __atomic_load_n(&real_seccomp_load, __ATOMIC_ACQUIRE);
+	seccomp_load_fn real = (seccomp_load_fn)get_real(&real_seccomp_load,
+		"seccomp_load", (any_fn)seccomp_load);
 	int ret;
 
-	if (!real) {
-		real = (seccomp_load_fn)resolve("seccomp_load", (void *)seccomp_load);
-		__atomic_store_n(&real_seccomp_load, real, __ATOMIC_RELEASE);
-	}
 	if (!real)
 		return -ENOSYS;
 	in_seccomp_load++;

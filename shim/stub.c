@@ -93,18 +93,34 @@ static bool audit_seen(const struct analyze_abi *abis, size_t i)
 	return false;
 }
 
+/* From *@i on, the next audit arch with stubbed ranges: gather them into
+ * @r and return how many; 0 when there is none left. */
+static size_t next_group(const struct analyze_abi *abis, size_t n, size_t *i,
+			 struct analyze_range *r, uint32_t *audit)
+{
+	size_t m;
+
+	for (; *i < n; (*i)++) {
+		if (abis[*i].verdict != ANALYZE_STUB || audit_seen(abis, *i))
+			continue;
+		*audit = abis[*i].abi->audit;
+		m = gather(abis, n, *audit, r);
+		if (m) {
+			(*i)++;
+			return m;
+		}
+	}
+	return 0;
+}
+
 /* Total stub length, so that "JA end" offsets are known while emitting. */
 static size_t stub_len(const struct analyze_abi *abis, size_t n, bool reset_a)
 {
 	struct analyze_range r[STUB_MAX_GROUP_RANGES];
-	size_t i, len = 1 + (reset_a ? 1 : 0), m, bl;
+	size_t i = 0, len = 1 + (reset_a ? 1 : 0), m, bl;
+	uint32_t audit;
 
-	for (i = 0; i < n; i++) {
-		if (abis[i].verdict != ANALYZE_STUB || audit_seen(abis, i))
-			continue;
-		m = gather(abis, n, abis[i].abi->audit, r);
-		if (m == 0)
-			continue;
+	while ((m = next_group(abis, n, &i, r, &audit))) {
 		bl = block_len(m);
 		len += bl + (bl > 255 ? 2 : 1);
 	}
@@ -116,25 +132,21 @@ int stub_build(const struct analyze_abi *abis, size_t n, uint32_t stub_ret,
 {
 	struct emit e = { out, cap, 0, false };
 	struct analyze_range r[STUB_MAX_GROUP_RANGES];
-	size_t i, m, bl, len = stub_len(abis, n, reset_a);
+	size_t i = 0, m, bl, len = stub_len(abis, n, reset_a);
 	size_t join = len - (reset_a ? 1 : 0); /* where every fall-through meets */
+	uint32_t audit;
 
 	if (join == 1)
 		return 0;
 	if (len > cap)
 		return -ENOSPC;
 	put(&e, BPF_LD | BPF_W | BPF_ABS, 0, 0, CBPF_OFF_ARCH);
-	for (i = 0; i < n; i++) {
-		if (abis[i].verdict != ANALYZE_STUB || audit_seen(abis, i))
-			continue;
-		m = gather(abis, n, abis[i].abi->audit, r);
-		if (m == 0)
-			continue;
+	while ((m = next_group(abis, n, &i, r, &audit))) {
 		bl = block_len(m);
 		if (bl <= 255) {
-			put(&e, BPF_JMP | BPF_JEQ | BPF_K, 0, (uint8_t)bl, abis[i].abi->audit);
+			put(&e, BPF_JMP | BPF_JEQ | BPF_K, 0, (uint8_t)bl, audit);
 		} else {
-			put(&e, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, abis[i].abi->audit);
+			put(&e, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, audit);
 			put(&e, BPF_JMP | BPF_JA, 0, 0, (uint32_t)bl);
 		}
 		emit_block(&e, r, m, stub_ret, join);

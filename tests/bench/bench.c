@@ -90,9 +90,15 @@ static size_t load(const char *dir, const char *name, struct sock_filter *f)
 	return n;
 }
 
-/* Kernel attach time of one filter, in a fresh child (some profiles deny
- * seccomp() itself, so a second attach in the same process would fail). */
-static double attach_once(const struct sock_filter *f, size_t len)
+/* Run @fn in a fresh child process and return the figure it measured
+ * (-1 if it failed). Filters stay in the child. */
+struct job {
+	const struct sock_filter *f;
+	size_t len;
+	long nr;
+};
+
+static double in_child(double (*fn)(const struct job *), const struct job *j)
 {
 	int fds[2];
 	double ns = -1;
@@ -102,14 +108,8 @@ static double attach_once(const struct sock_filter *f, size_t len)
 		exit(1);
 	pid = fork();
 	if (pid == 0) {
-		struct sock_fprog prog = { (unsigned short)len, (struct sock_filter *)f };
-		double t0;
-		long r;
-
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-		t0 = now_ns();
-		r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
-		ns = r == 0 ? now_ns() - t0 : -1;
+		ns = fn(j);
 		if (write(fds[1], &ns, sizeof(ns)) != sizeof(ns))
 			_exit(1);
 		_exit(0);
@@ -122,13 +122,30 @@ static double attach_once(const struct sock_filter *f, size_t len)
 	return ns;
 }
 
+static long install(const struct job *j)
+{
+	struct sock_fprog prog = { (unsigned short)j->len, (struct sock_filter *)j->f };
+
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+/* Kernel attach time of one filter (in a fresh child: some profiles deny
+ * seccomp() itself, so a second attach in the same process would fail). */
+static double attach_once(const struct job *j)
+{
+	double t0 = now_ns();
+
+	return install(j) == 0 ? now_ns() - t0 : -1;
+}
+
 static double attach_ns(const struct sock_filter *f, size_t len, int reps)
 {
 	double sum = 0;
 	int i;
 
 	for (i = 0; i < reps; i++) {
-		double ns = attach_once(f, len);
+		struct job j = { f, len, 0 };
+		double ns = in_child(attach_once, &j);
 
 		if (ns < 0) {
 			fprintf(stderr, "bench: the kernel refused a corpus filter\n");
@@ -182,38 +199,26 @@ static size_t longest_stub_path(const struct sock_filter *p, size_t stub_len)
 	return best;
 }
 
-/* ns per call of @nr under a filter, measured in a child. */
+/* ns per call of j->nr under the filter. */
+static double call_ns(const struct job *j)
+{
+	struct utsname u;
+	double t0;
+	int i, reps = 200000;
+
+	if (install(j))
+		return -1;
+	t0 = now_ns();
+	for (i = 0; i < reps; i++)
+		syscall(j->nr, &u);
+	return (now_ns() - t0) / reps;
+}
+
 static double syscall_ns(const struct sock_filter *f, size_t len, long nr)
 {
-	int fds[2], i, reps = 200000;
-	double ns = -1;
-	pid_t pid;
+	struct job j = { f, len, nr };
 
-	if (pipe(fds))
-		exit(1);
-	pid = fork();
-	if (pid == 0) {
-		struct sock_fprog prog = { (unsigned short)len, (struct sock_filter *)f };
-		struct utsname u;
-		double t0;
-
-		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
-			_exit(1);
-		t0 = now_ns();
-		for (i = 0; i < reps; i++)
-			syscall(nr, &u);
-		ns = (now_ns() - t0) / reps;
-		if (write(fds[1], &ns, sizeof(ns)) != sizeof(ns))
-			_exit(1);
-		_exit(0);
-	}
-	if (read(fds[0], &ns, sizeof(ns)) != sizeof(ns))
-		ns = -1;
-	waitpid(pid, NULL, 0);
-	close(fds[0]);
-	close(fds[1]);
-	return ns;
+	return in_child(call_ns, &j);
 }
 
 static const char *const corpus[] = {
