@@ -11,9 +11,14 @@
  *   FILTER:      a .bpf file, or builtin:old | builtin:allow | builtin:enosys
  *                | builtin:kill-min (KILL by default; allows only what a
  *                stacked second install and the probes below need)
+ *                | builtin:bad-jump (a jump past the end: invalid)
+ *                | builtin:empty (zero instructions: invalid)
+ *                Filters are all built before the first step runs, so a
+ *                load under an earlier KILL filter makes no other syscall.
  *   FLAGS:       tsync, log, spec, listener (comma separated), or numbers
  *   probe steps: clone3 faccessat2 close_range pthread faccessat closefrom
- *                null-prctl null-seccomp filters hold
+ *                null-prctl null-seccomp hold (prints "ready", waits for a
+ *                byte on stdin: the test reads the installed filters)
  *   -n           do not set no_new_privs first
  */
 #define _GNU_SOURCE
@@ -33,6 +38,7 @@
 #include <unistd.h>
 
 #define MAX_INSNS 4096
+#define MAX_STEPS 16
 /* The newest x86_64 number Docker's 2019 profile knows (io_pgetevents). */
 #define OLD_MAX_NR 333
 
@@ -112,7 +118,7 @@ static size_t builtin_kill_min(struct sock_filter *f)
 	static const int allow[] = {
 		SCMP_SYS(seccomp), SCMP_SYS(prctl), SCMP_SYS(write),
 		SCMP_SYS(exit_group), SCMP_SYS(exit), SCMP_SYS(close_range),
-		SCMP_SYS(read),
+		SCMP_SYS(read), SCMP_SYS(ioctl),
 	};
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	size_t i, n;
@@ -134,6 +140,17 @@ static size_t get_filter(const char *spec, struct sock_filter *f)
 	spec += 8;
 	if (strcmp(spec, "kill-min") == 0)
 		return builtin_kill_min(f);
+	if (strcmp(spec, "empty") == 0)
+		return 0;
+	if (strcmp(spec, "bad-jump") == 0) {
+		const struct sock_filter bad[] = {
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 5, 0),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		};
+		memcpy(f, bad, sizeof(bad));
+		return sizeof(bad) / sizeof(bad[0]);
+	}
 	ctx = build_ctx(spec);
 	n = export_ctx(ctx, f);
 	seccomp_release(ctx);
@@ -170,16 +187,12 @@ static void check_listener(long fd)
 	result("listener", r, errno);
 }
 
-static void load(const char *how, const char *spec)
+static void load(const char *how, struct sock_fprog prog)
 {
-	static struct sock_filter f[MAX_INSNS];
 	const char *plus = strchr(how, '+');
 	unsigned long flags = plus ? parse_flags(plus + 1) : 0;
-	struct sock_fprog prog;
 	long r;
 
-	prog.len = (unsigned short)get_filter(spec, f);
-	prog.filter = f;
 	if (strcmp(how, "prctl") == 0)
 		r = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 	else if (strcmp(how, "sysprctl") == 0)
@@ -256,24 +269,33 @@ static void probe(const char *what)
 
 int main(int argc, char **argv)
 {
-	int i = 1;
+	static struct sock_filter filters[MAX_STEPS][MAX_INSNS];
+	struct sock_fprog progs[MAX_STEPS] = { { 0, NULL } };
+	int i, first = 1;
 
-	if (i < argc && strcmp(argv[i], "-n") == 0)
-		i++;
-	else if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return 94;
-	for (; i < argc; i++) {
-		char *step = argv[i], *arg = strchr(step, ':');
+	if (argc > MAX_STEPS)
+		return 95;
+	if (first < argc && strcmp(argv[first], "-n") == 0)
+		first++;
+	/* Build every filter first: later steps may run under a KILL filter. */
+	for (i = first; i < argc; i++) {
+		char *arg = strchr(argv[i], ':');
 
-		if (!arg) {
-			probe(step);
+		if (!arg || strncmp(argv[i], "libseccomp:", 11) == 0)
 			continue;
-		}
 		*arg++ = '\0';
-		if (strcmp(step, "libseccomp") == 0)
-			load_libseccomp(arg);
+		progs[i].len = (unsigned short)get_filter(arg, filters[i]);
+		progs[i].filter = filters[i];
+	}
+	if (first == 1 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return 94;
+	for (i = first; i < argc; i++) {
+		if (progs[i].filter)
+			load(argv[i], progs[i]);
+		else if (strncmp(argv[i], "libseccomp:", 11) == 0)
+			load_libseccomp(argv[i] + 11);
 		else
-			load(step, arg);
+			probe(argv[i]);
 	}
 	say("done=ok\n");
 	_exit(0);
