@@ -81,6 +81,7 @@ check: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) integration
+	$(MAKE) demo
 
 demo: deps
 	$(MAKE) $(LIB) $(DEMO)
