@@ -5,6 +5,7 @@
 #   make bench    benchmarks that print figures
 
 CC      ?= cc
+SYSCONFDIR ?= /etc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden $(WARN) $(CFLAGS)
@@ -16,21 +17,23 @@ APT_GET  := DEBIAN_FRONTEND=noninteractive apt-get -y -qq
 
 CORE_SRC := shim/cbpf.c shim/arch.c shim/analyze.c shim/stub.c shim/patch.c
 CORE_OBJ := $(CORE_SRC:.c=.o)
-SHIM_OBJ := shim/shim.o shim/log.o $(CORE_OBJ)
+CONF_OBJ := shim/conf.o shim/log.o
+SHIM_OBJ := shim/shim.o $(CONF_OBJ) $(CORE_OBJ)
 LIB      := shim/libenostub.so
+CLI      := shim/enostub
 
 UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_analyze tests/unit/test_stub \
-              tests/unit/test_property tests/unit/test_shim_exports
+              tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf
 INTEG_TESTS := tests/integration/test_kernel
 HELPER   := tests/integration/helper
 DEMO     := tests/demo/demo
 BENCH    := tests/bench/bench tests/bench/empty.so
 
-TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
+TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
              -DHELPER_PATH='"$(CURDIR)/$(HELPER)"'
 
 .PHONY: all deps check unit integration demo bench clean
-all: $(LIB)
+all: $(LIB) $(CLI)
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -47,13 +50,19 @@ deps:
 shim/%.o: shim/%.c shim/*.h
 	$(CC) $(ALLCFLAGS) -c $< -o $@
 
+shim/conf.o: shim/conf.c shim/*.h Makefile
+	$(CC) $(ALLCFLAGS) -DENOSTUB_SYSCONF='"$(SYSCONFDIR)/enostub.conf"' -c $< -o $@
+
+$(CLI): shim/enostub.o $(CONF_OBJ) $(CORE_OBJ)
+	$(CC) -o $@ $^
+
 $(LIB): $(SHIM_OBJ) shim/libenostub.map
 	$(CC) -shared -Wl,--version-script=shim/libenostub.map -Wl,-z,relro \
 	  -o $@ $(SHIM_OBJ)
 
-tests/unit/%: tests/unit/%.c tests/unit/*.h $(CORE_OBJ) shim/log.o
+tests/unit/%: tests/unit/%.c tests/unit/*.h $(CORE_OBJ) $(CONF_OBJ)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim -Itests/unit \
-	  $(TEST_DEFS) $< $(CORE_OBJ) shim/log.o -o $@ $$(pkg-config --libs cmocka) -lseccomp
+	  $(TEST_DEFS) $< $(CORE_OBJ) $(CONF_OBJ) -o $@ $$(pkg-config --libs cmocka) -lseccomp
 
 $(HELPER): tests/integration/helper.c
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@ -lseccomp -lpthread
@@ -92,4 +101,4 @@ bench: deps
 	tests/bench/bench tests/corpus $(CURDIR)/tests/bench/empty.so $(CURDIR)/$(LIB)
 
 clean:
-	rm -f shim/*.o $(LIB) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(DEMO) $(BENCH)
+	rm -f shim/*.o $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(DEMO) $(BENCH)

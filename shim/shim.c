@@ -9,20 +9,24 @@
  * memory is static, and the real functions are resolved on first use with
  * dlsym(RTLD_NEXT), which for a symbol that exists makes no system call and
  * allocates nothing (measured; a failed lookup would allocate, so nothing is
- * looked up that may be missing). There is no constructor: ENOSTUB_LOG is
- * read with secure_getenv() (no system call) when the first filter arrives,
- * so a process that never installs a filter pays only for loading the
- * library. A failure anywhere forwards the original call untouched.
- * After the forwarded call returns, nothing but a lock release happens.
+ * looked up that may be missing). The configuration and the program's
+ * identity are read by the constructor, when the library loads: without a
+ * configuration file that costs one failed access(); with one, libconfig is
+ * loaded, used and unloaded there. A failure anywhere forwards the original
+ * call untouched. After the forwarded call returns, nothing but a lock
+ * release happens.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
+#include "conf.h"
 #include "log.h"
 #include "patch.h"
 
@@ -43,6 +47,10 @@ static __thread int in_seccomp_load __attribute__((tls_model("initial-exec")));
 /* One patch at a time; held until the kernel has copied the filter. */
 static int busy;
 static struct patch_work work;
+
+/* The configuration for this process, read when the library loads. */
+static struct conf_state conf;
+static int configured;
 
 /* Spins on a busy lock before giving up and forwarding the original. */
 #define SHIM_LOCK_SPINS (1u << 22)
@@ -99,30 +107,78 @@ static bool plausible(const void *p)
 }
 
 /*
+ * Read the configuration. Normally the constructor does it; if another
+ * library's constructor installs a filter before ours has run, it happens
+ * then (under the lock), before that filter is forwarded.
+ */
+static void shim_configure(void)
+{
+	if (__atomic_load_n(&configured, __ATOMIC_ACQUIRE))
+		return;
+	conf_load(&conf, getauxval(AT_SECURE) != 0);
+	if (conf.error[0]) {
+		/* say so where it can be seen; patch nothing */
+		conf.set.target = CONF_LOG_STDERR;
+		conf.set.level = CONF_INFO;
+	}
+	log_setup(&conf.set);
+	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
+}
+
+__attribute__((constructor)) static void shim_init(void)
+{
+	shim_configure();
+}
+
+/* Decide for one filter; the lock is held. Returns the patched length or 0. */
+static size_t decide(const struct sock_fprog *prog, const char *via)
+{
+	const struct analyze_opts opts = {
+		conf.set.deny, SECCOMP_RET_ERRNO | conf.set.err
+	};
+	struct log_event ev = { via, prog->len, NULL, 0, 0, NULL };
+	const struct arch_abi *const *abis;
+	size_t nabis;
+	char msg[CONF_ERR_MAX + 64];
+
+	if (conf.error[0]) {
+		snprintf(msg, sizeof(msg), "configuration ignored, filters forwarded "
+			 "untouched: %s", conf.error);
+		log_error(msg);
+		return 0;
+	}
+	if (conf.set.mode == CONF_OFF) {
+		ev.note = "mode off";
+		log_filter(&ev);
+		return 0;
+	}
+	abis = arch_native(&nabis);
+	ev.rc = patch_filter(prog->filter, prog->len, abis, nabis, &opts, &work,
+			     &ev.out_len);
+	ev.rep = &work.rep;
+	log_filter(&ev);
+	if (ev.rc || conf.set.mode == CONF_DRY_RUN)
+		return 0;
+	return ev.out_len;
+}
+
+/*
  * Fill @fp with the patched program when there is one. Returns true when
  * @fp now points into the static work area (the lock is then held).
  */
 static bool shim_patch(const struct sock_fprog *prog, struct sock_fprog *fp,
 		       const char *via)
 {
-	static const struct analyze_opts opts = {
-		ANALYZE_DENY_DEFAULT, SECCOMP_RET_ERRNO | ENOSYS
-	};
-	const struct arch_abi *const *abis;
-	size_t nabis, out_len = 0;
-	int rc;
+	size_t out_len;
 
 	if (!plausible(prog) || !plausible(prog->filter) || prog->len == 0 ||
 	    prog->len > CBPF_MAX_INSNS)
 		return false;
 	if (!lock())
 		return false;
-	log_init();
-	abis = arch_native(&nabis);
-	rc = patch_filter(prog->filter, prog->len, abis, nabis, &opts, &work,
-			  &out_len);
-	log_filter(in_seccomp_load ? "seccomp_load" : via, &work.rep, rc, out_len);
-	if (rc || out_len == 0) {
+	shim_configure();
+	out_len = decide(prog, in_seccomp_load ? "seccomp_load" : via);
+	if (out_len == 0) {
 		unlock();
 		return false;
 	}

@@ -26,27 +26,52 @@ static void test_log_line(void **state)
 {
 	static struct patch_work work;
 	static struct sock_filter f[CBPF_MAX_INSNS];
-	size_t nn, olen, plen;
+	struct conf_settings set;
+	struct log_event ev = { "prctl", 0, &work.rep, 0, 0, NULL };
+	size_t nn;
 	const struct arch_abi *const *native = arch_native(&nn);
-	char line[1024];
+	char line[1024], want[128];
 
 	(void)state;
-	olen = load_corpus("docker-default-v19.03.0.bpf", f);
-	assert_int_equal(patch_filter(f, olen, native, nn, &test_opts, &work, &plen), 0);
-	log_format(line, sizeof(line), "prctl", &work.rep, 0, plen);
-	assert_non_null(strstr(line, "prctl filter of 880 instructions: patched, 15 stub"));
+	conf_defaults(&set);
+	ev.len = load_corpus("docker-default-v19.03.0.bpf", f);
+	assert_int_equal(patch_filter(f, ev.len, native, nn, &test_opts, &work, &ev.out_len), 0);
+	log_format(line, sizeof(line), &ev, &set);
+	assert_non_null(strstr(line, "prctl filter of 880 instructions: patched, 15 stub"
+			       " instructions answer ENOSYS;"));
 	assert_non_null(strstr(line, "x86_64: nr 334-4095 (default 0x50001, largest known 333)"));
 	assert_non_null(strstr(line, "x86: nr 403-4095"));
 	assert_non_null(strstr(line, "x32: nr 0x40000224-0x40000fff"));
 	assert_int_equal(line[strlen(line) - 1], '\n');
 
-	olen = load_corpus("flatpak-default.bpf", f);
-	assert_int_equal(patch_filter(f, olen, native, nn, &test_opts, &work, &plen), 0);
-	log_format(line, sizeof(line), "seccomp", &work.rep, 0, plen);
+	/* dry-run says what it would do; the configured errno is named */
+	set.mode = CONF_DRY_RUN;
+	set.err = EOPNOTSUPP;
+	log_format(line, sizeof(line), &ev, &set);
+	assert_non_null(strstr(line, "instructions: dry-run, forwarded untouched; would "
+			       "patch, 15 stub instructions would answer EOPNOTSUPP;"));
+	set.err = 4000;
+	log_format(line, sizeof(line), &ev, &set);
+	assert_non_null(strstr(line, "would answer 4000;"));
+
+	conf_defaults(&set);
+	ev.len = load_corpus("flatpak-default.bpf", f);
+	ev.via = "seccomp";
+	assert_int_equal(patch_filter(f, ev.len, native, nn, &test_opts, &work, &ev.out_len), 0);
+	assert_int_equal(ev.out_len, 0);
+	log_format(line, sizeof(line), &ev, &set);
 	assert_non_null(strstr(line, "forwarded untouched (no ABI needs a stub)"));
 	assert_non_null(strstr(line, "x86_64: the default action is not a denial"));
 	/* a tiny buffer is filled, never overrun */
-	assert_int_equal(log_format(line, 8, "seccomp", &work.rep, 0, plen), 7);
+	assert_int_equal(log_format(line, 8, &ev, &set), 7);
+
+	/* not analysed at all */
+	ev.rep = NULL;
+	ev.note = "mode off";
+	log_format(line, sizeof(line), &ev, &set);
+	snprintf(want, sizeof(want), "seccomp filter of %zu instructions: forwarded "
+		 "untouched (mode off)\n", ev.len);
+	assert_non_null(strstr(line, want));
 }
 
 int main(void)

@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: MIT
+#define _GNU_SOURCE
+#include "conf.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <libconfig.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "analyze.h"
+
+#define LIBCONFIG_SONAME "libconfig.so.9"
+
+/* libconfig, loaded on demand. */
+struct lc {
+	void *handle;
+	void (*init)(config_t *);
+	void (*destroy)(config_t *);
+	int (*read_string)(config_t *, const char *);
+	int (*length)(const config_setting_t *);
+	config_setting_t *(*elem)(const config_setting_t *, unsigned int);
+	const char *(*get_string)(const config_setting_t *);
+	long long (*get_int64)(const config_setting_t *);
+};
+
+struct parser {
+	struct lc lc;
+	const char *name;
+	char *err;
+	size_t errsz;
+};
+
+static const char *const mode_names[] = { "patch", "dry-run", "off" };
+static const char *const target_names[] = { "none", "stderr", "syslog" };
+static const char *const level_names[] = { "error", "notice", "info" };
+static const char *const deny_names[] = {
+	"errno", "kill_process", "kill_thread", "trap", "user_notif",
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+void conf_defaults(struct conf_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->mode = CONF_PATCH;
+	s->strategy = CONF_MAX_KNOWN;
+	s->target = CONF_LOG_NONE;
+	s->level = CONF_INFO;
+	s->err = ENOSYS;
+	s->deny = ANALYZE_DENY_DEFAULT;
+}
+
+static int lc_open(struct lc *lc)
+{
+	void *h = dlopen(LIBCONFIG_SONAME, RTLD_NOW | RTLD_LOCAL);
+	union {
+		void *obj;
+		void (*fn)(void);
+	} u[7];
+	static const char *const names[] = {
+		"config_init", "config_destroy", "config_read_string",
+		"config_setting_length", "config_setting_get_elem",
+		"config_setting_get_string", "config_setting_get_int64",
+	};
+	size_t i;
+
+	if (!h)
+		return -ENOSYS;
+	for (i = 0; i < N(names); i++) {
+		u[i].obj = dlsym(h, names[i]);
+		if (!u[i].obj) {
+			dlclose(h);
+			return -ENOSYS;
+		}
+	}
+	lc->handle = h;
+	lc->init = (void (*)(config_t *))u[0].fn;
+	lc->destroy = (void (*)(config_t *))u[1].fn;
+	lc->read_string = (int (*)(config_t *, const char *))u[2].fn;
+	lc->length = (int (*)(const config_setting_t *))u[3].fn;
+	lc->elem = (config_setting_t *(*)(const config_setting_t *, unsigned int))u[4].fn;
+	lc->get_string = (const char *(*)(const config_setting_t *))u[5].fn;
+	lc->get_int64 = (long long (*)(const config_setting_t *))u[6].fn;
+	return 0;
+}
+
+/* Report "NAME:LINE: message" and return -EINVAL. */
+static int fail(struct parser *p, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(p->err, p->errsz, "%s:%u: ", p->name, line);
+	if (n < 0 || (size_t)n >= p->errsz)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errsz - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int pick(const char *v, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		if (strcmp(v, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const char *string_of(struct parser *p, const config_setting_t *s)
+{
+	return s->type == CONFIG_TYPE_STRING ? p->lc.get_string(s) : NULL;
+}
+
+/* A string setting that must be one of @names. */
+static int parse_enum(struct parser *p, const config_setting_t *s,
+		      const char *const *names, size_t n, const char *expect,
+		      uint8_t *out)
+{
+	const char *v = string_of(p, s);
+	int i = pick(v, names, n);
+
+	if (!v)
+		return fail(p, s->line, "%s: expected a string (%s)", s->name, expect);
+	if (i < 0)
+		return fail(p, s->line, "%s: \"%s\" is not one of %s", s->name, v, expect);
+	*out = (uint8_t)i;
+	return 0;
+}
+
+static int parse_strategy(struct parser *p, const config_setting_t *s,
+			  struct conf_settings *set)
+{
+	const char *v = string_of(p, s);
+
+	if (!v)
+		return fail(p, s->line, "strategy: expected a string (max-known)");
+	if (strcmp(v, "kernel-version") == 0)
+		return fail(p, s->line, "strategy: \"kernel-version\" is not available "
+			    "in this version of enostub (use max-known)");
+	if (strcmp(v, "max-known") != 0)
+		return fail(p, s->line, "strategy: \"%s\" is not one of max-known, "
+			    "kernel-version", v);
+	set->strategy = CONF_MAX_KNOWN;
+	return 0;
+}
+
+static int parse_baseline(struct parser *p, const config_setting_t *s,
+			  struct conf_settings *set)
+{
+	const char *v = string_of(p, s);
+	unsigned int major, minor;
+	char tail;
+
+	if (v && strcmp(v, "auto") == 0) {
+		set->baseline = 0;
+		return 0;
+	}
+	if (!v || sscanf(v, "%u.%u%c", &major, &minor, &tail) != 2 ||
+	    major < 2 || major > 99 || minor > 255)
+		return fail(p, s->line, "baseline: expected \"auto\" or a kernel "
+			    "version such as \"5.4\"");
+	set->baseline = (uint16_t)(major << 8 | minor);
+	return 0;
+}
+
+static int errno_by_name(const char *v)
+{
+	int e;
+
+	for (e = 1; e < 4096; e++) {
+		const char *n = strerrorname_np(e);
+
+		if (n && strcmp(n, v) == 0)
+			return e;
+	}
+	return -1;
+}
+
+static int parse_errno(struct parser *p, const config_setting_t *s,
+		       struct conf_settings *set)
+{
+	const char *v = string_of(p, s);
+	long long e;
+
+	if (s->type == CONFIG_TYPE_INT || s->type == CONFIG_TYPE_INT64)
+		e = p->lc.get_int64(s);
+	else if (v)
+		e = errno_by_name(v);
+	else
+		return fail(p, s->line, "errno: expected a name such as \"ENOSYS\" "
+			    "or a number");
+	if (e < 1 || e > 4095)
+		return fail(p, s->line, v ? "errno: \"%s\" is not an errno name"
+			    : "errno: %s must be between 1 and 4095",
+			    v ? v : "the number");
+	set->err = (uint16_t)e;
+	return 0;
+}
+
+static int parse_deny(struct parser *p, const config_setting_t *s,
+		      struct conf_settings *set)
+{
+	int i, n, bit;
+	uint32_t deny = 0;
+
+	if (s->type != CONFIG_TYPE_ARRAY && s->type != CONFIG_TYPE_LIST)
+		return fail(p, s->line, "deny_actions: expected a list such as "
+			    "[\"errno\", \"kill_process\"]");
+	n = p->lc.length(s);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = p->lc.elem(s, (unsigned int)i);
+		const char *v = string_of(p, e);
+
+		bit = pick(v, deny_names, N(deny_names));
+		if (bit < 0)
+			return fail(p, e->line, "deny_actions: \"%s\" is not one of "
+				    "errno, kill_process, kill_thread, trap, user_notif",
+				    v ? v : "(not a string)");
+		deny |= 1u << bit;
+	}
+	set->deny = deny;
+	return 0;
+}
+
+static int parse_target(struct parser *p, const config_setting_t *s,
+			struct conf_settings *set)
+{
+	const char *v = string_of(p, s);
+	int i = pick(v, target_names, N(target_names));
+
+	if (i >= 0) {
+		set->target = (uint8_t)i;
+		return 0;
+	}
+	if (!v || v[0] != '/')
+		return fail(p, s->line, "target: expected none, stderr, syslog or "
+			    "an absolute file path");
+	if (strlen(v) >= sizeof(set->log_path))
+		return fail(p, s->line, "target: path too long");
+	strcpy(set->log_path, v);
+	set->target = CONF_LOG_FILE;
+	return 0;
+}
+
+static int parse_log(struct parser *p, const config_setting_t *s,
+		     struct conf_settings *set)
+{
+	int i, n, rc;
+
+	if (s->type != CONFIG_TYPE_GROUP)
+		return fail(p, s->line, "log: expected a group such as "
+			    "{ target = \"stderr\"; level = \"info\"; }");
+	n = p->lc.length(s);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *m = p->lc.elem(s, (unsigned int)i);
+
+		if (strcmp(m->name, "target") == 0)
+			rc = parse_target(p, m, set);
+		else if (strcmp(m->name, "level") == 0)
+			rc = parse_enum(p, m, level_names, N(level_names),
+					"error, notice, info", &set->level);
+		else
+			rc = fail(p, m->line, "log: unknown key \"%s\" (target, level)",
+				  m->name);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* A setting valid both globally and in a rule. Return 1 if @s is not one. */
+static int parse_setting(struct parser *p, const config_setting_t *s,
+			 struct conf_settings *set)
+{
+	const char *k = s->name;
+
+	if (strcmp(k, "mode") == 0)
+		return parse_enum(p, s, mode_names, N(mode_names),
+				  "patch, dry-run, off", &set->mode);
+	if (strcmp(k, "strategy") == 0)
+		return parse_strategy(p, s, set);
+	if (strcmp(k, "baseline") == 0)
+		return parse_baseline(p, s, set);
+	if (strcmp(k, "errno") == 0)
+		return parse_errno(p, s, set);
+	if (strcmp(k, "deny_actions") == 0)
+		return parse_deny(p, s, set);
+	if (strcmp(k, "log") == 0)
+		return parse_log(p, s, set);
+	return 1;
+}
+
+static int parse_pattern(struct parser *p, const config_setting_t *s,
+			 char *out, size_t size)
+{
+	const char *v = string_of(p, s);
+
+	if (!v || !v[0])
+		return fail(p, s->line, "%s: expected a non-empty string (a glob)",
+			    s->name);
+	if (strlen(v) >= size)
+		return fail(p, s->line, "%s: pattern too long", s->name);
+	strcpy(out, v);
+	return 0;
+}
+
+static int parse_rule(struct parser *p, const config_setting_t *g,
+		      struct conf_file *f)
+{
+	struct conf_rule *r = &f->rule[f->nrules];
+	int i, n, rc;
+
+	if (g->type != CONFIG_TYPE_GROUP)
+		return fail(p, g->line, "programs: each entry must be a group "
+			    "{ exe = ...; comm = ...; settings }");
+	if (f->nrules == CONF_MAX_RULES)
+		return fail(p, g->line, "programs: more than %d rules", CONF_MAX_RULES);
+	memset(r, 0, sizeof(*r));
+	r->set = f->global;
+	r->line = g->line;
+	n = p->lc.length(g);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *m = p->lc.elem(g, (unsigned int)i);
+
+		if (strcmp(m->name, "exe") == 0)
+			rc = parse_pattern(p, m, r->exe, sizeof(r->exe));
+		else if (strcmp(m->name, "comm") == 0)
+			rc = parse_pattern(p, m, r->comm, sizeof(r->comm));
+		else if ((rc = parse_setting(p, m, &r->set)) == 1)
+			rc = fail(p, m->line, "unknown key \"%s\" in a program rule",
+				  m->name);
+		if (rc)
+			return rc;
+	}
+	if (!r->exe[0] && !r->comm[0])
+		return fail(p, g->line, "programs: a rule needs exe or comm");
+	f->nrules++;
+	return 0;
+}
+
+/* Two passes: global settings first, so rules inherit them wherever the
+ * programs list appears in the file. */
+static int parse_root(struct parser *p, const config_setting_t *root,
+		      struct conf_file *f)
+{
+	int i, j, n = p->lc.length(root), rc;
+
+	for (i = 0; i < n; i++) {
+		const config_setting_t *s = p->lc.elem(root, (unsigned int)i);
+
+		if (strcmp(s->name, "programs") == 0)
+			continue;
+		if ((rc = parse_setting(p, s, &f->global)) == 1)
+			return fail(p, s->line, "unknown key \"%s\"", s->name);
+		if (rc)
+			return rc;
+	}
+	for (i = 0; i < n; i++) {
+		const config_setting_t *s = p->lc.elem(root, (unsigned int)i);
+
+		if (strcmp(s->name, "programs") != 0)
+			continue;
+		if (s->type != CONFIG_TYPE_LIST)
+			return fail(p, s->line, "programs: expected a list ( {...}, {...} )");
+		for (j = 0; j < p->lc.length(s); j++)
+			if ((rc = parse_rule(p, p->lc.elem(s, (unsigned int)j), f)))
+				return rc;
+	}
+	return 0;
+}
+
+/* libconfig would read @include files relative to the working directory. */
+static unsigned int include_line(const char *text)
+{
+	const char *at = strstr(text, "@include");
+	unsigned int line = 1;
+
+	if (!at)
+		return 0;
+	for (; text < at; text++)
+		line += *text == '\n';
+	return line;
+}
+
+int conf_parse(const char *text, const char *name, struct conf_file *out,
+	       char *err, size_t errsz)
+{
+	struct parser p = { .name = name, .err = err, .errsz = errsz };
+	config_t cfg;
+	unsigned int inc = include_line(text);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", name);
+	conf_defaults(&out->global);
+	if (inc)
+		return fail(&p, inc, "@include is not supported");
+	rc = lc_open(&p.lc);
+	if (rc) {
+		snprintf(err, errsz, "%s: cannot load %s to read it", name, LIBCONFIG_SONAME);
+		return rc;
+	}
+	p.lc.init(&cfg);
+	if (p.lc.read_string(&cfg, text) != CONFIG_TRUE)
+		rc = fail(&p, (unsigned int)config_error_line(&cfg), "%s",
+			  config_error_text(&cfg));
+	else
+		rc = parse_root(&p, config_root_setting(&cfg), out);
+	p.lc.destroy(&cfg);
+	dlclose(p.lc.handle);
+	return rc;
+}
+
+int conf_check_owner(const struct stat *st, bool secure)
+{
+	if (!S_ISREG(st->st_mode))
+		return -EINVAL;
+	if (st->st_size > CONF_FILE_MAX)
+		return -EFBIG;
+	if (secure && (st->st_uid != 0 || (st->st_mode & (S_IWGRP | S_IWOTH))))
+		return -EPERM;
+	return 0;
+}
+
+static int read_text(int fd, const char *path, bool secure, char **text,
+		     char *err, size_t errsz)
+{
+	struct stat st;
+	ssize_t n;
+	int rc;
+
+	if (fstat(fd, &st)) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	rc = conf_check_owner(&st, secure);
+	if (rc) {
+		snprintf(err, errsz, "%s: %s", path,
+			 rc == -EINVAL ? "not a regular file" :
+			 rc == -EFBIG ? "larger than 64 KiB" :
+			 "not trusted in secure mode (must be owned by root and "
+			 "not writable by group or others)");
+		return rc;
+	}
+	*text = malloc((size_t)st.st_size + 1);
+	if (!*text) {
+		snprintf(err, errsz, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	n = read(fd, *text, (size_t)st.st_size);
+	if (n != st.st_size) {
+		snprintf(err, errsz, "%s: short read", path);
+		free(*text);
+		return -EIO;
+	}
+	(*text)[n] = '\0';
+	if (strlen(*text) != (size_t)n) {
+		snprintf(err, errsz, "%s: contains a NUL byte", path);
+		free(*text);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int conf_read(const char *path, bool secure, struct conf_file *out,
+	      char *err, size_t errsz)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	char *text = NULL;
+	int rc;
+
+	if (fd < 0) {
+		rc = -errno;
+		if (rc != -ENOENT)
+			snprintf(err, errsz, "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	rc = read_text(fd, path, secure, &text, err, errsz);
+	close(fd);
+	if (rc)
+		return rc;
+	rc = conf_parse(text, path, out, err, errsz);
+	free(text);
+	return rc;
+}
+
+const struct conf_settings *conf_match(const struct conf_file *f,
+				       const struct conf_identity *id,
+				       unsigned int *line)
+{
+	size_t i;
+
+	for (i = 0; i < f->nrules; i++) {
+		const struct conf_rule *r = &f->rule[i];
+
+		if (r->exe[0] && fnmatch(r->exe, id->exe, 0) != 0)
+			continue;
+		if (r->comm[0] && fnmatch(r->comm, id->comm, 0) != 0)
+			continue;
+		*line = r->line;
+		return &r->set;
+	}
+	*line = 0;
+	return &f->global;
+}
+
+void conf_identify(struct conf_identity *id)
+{
+	const char *fn = (const char *)getauxval(AT_EXECFN);
+	ssize_t n;
+
+	memset(id, 0, sizeof(*id));
+	n = readlink("/proc/self/exe", id->exe, sizeof(id->exe) - 1);
+	if (n <= 0)
+		snprintf(id->exe, sizeof(id->exe), "%s", fn ? fn : "");
+	if (prctl(PR_GET_NAME, id->comm, 0, 0, 0) != 0)
+		snprintf(id->comm, sizeof(id->comm), "%s",
+			 program_invocation_short_name);
+}
+
+void conf_load(struct conf_state *st, bool secure)
+{
+	const char *env = secure ? NULL : secure_getenv("ENOSTUB_CONFIG");
+	const char *path = env && env[0] ? env : ENOSTUB_SYSCONF;
+	struct conf_identity id;
+	struct conf_file *f;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	conf_defaults(&st->set);
+	strcpy(st->source, "built-in");
+	if (access(path, F_OK) != 0 && errno == ENOENT && path != env)
+		return;
+	f = malloc(sizeof(*f));
+	if (!f) {
+		snprintf(st->error, sizeof(st->error), "%s: out of memory", path);
+		return;
+	}
+	rc = conf_read(path, secure, f, st->error, sizeof(st->error));
+	if (rc == -ENOENT)
+		snprintf(st->error, sizeof(st->error), "%s: %s", path, strerror(ENOENT));
+	if (rc == 0) {
+		conf_identify(&id);
+		st->set = *conf_match(f, &id, &st->rule_line);
+		snprintf(st->source, sizeof(st->source), "%s", path);
+	}
+	free(f);
+}
+
+const char *conf_errno_name(int err, char *buf, size_t size)
+{
+	const char *n = strerrorname_np(err);
+
+	if (n)
+		return n;
+	snprintf(buf, size, "%d", err);
+	return buf;
+}
+
+size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
+{
+	char base[16], err[32], deny[96] = "";
+	const char *target = s->target == CONF_LOG_FILE ? s->log_path :
+			     target_names[s->target];
+	const char *name = strerrorname_np(s->err);
+	size_t i;
+	int n;
+
+	for (i = 0; i < N(deny_names); i++)
+		if (s->deny & (1u << i))
+			snprintf(deny + strlen(deny), sizeof(deny) - strlen(deny),
+				 "%s\"%s\"", deny[0] ? ", " : "", deny_names[i]);
+	if (s->baseline)
+		snprintf(base, sizeof(base), "%u.%u", s->baseline >> 8, s->baseline & 0xff);
+	if (name)
+		snprintf(err, sizeof(err), "\"%s\"", name);
+	else
+		snprintf(err, sizeof(err), "%u", s->err);
+	n = snprintf(buf, size, "mode = \"%s\"; strategy = \"max-known\"; "
+		     "baseline = \"%s\"; errno = %s; deny_actions = [%s]; "
+		     "log = { target = \"%s\"; level = \"%s\"; };",
+		     mode_names[s->mode], s->baseline ? base : "auto", err, deny,
+		     target, level_names[s->level]);
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size ? size - 1 : 0;
+}

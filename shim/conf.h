@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * conf: the libconfig file that drives enostub, and the settings it yields
+ * for one program. The only module that knows libconfig; it loads
+ * libconfig.so with dlopen() only when a configuration file exists, so a
+ * process without one never maps it.
+ *
+ * Search order: $ENOSTUB_CONFIG (ignored in secure mode), ENOSTUB_SYSCONF
+ * (/etc/enostub.conf), then the embedded default. Global settings at top
+ * level, per-program rules in a list, first match wins:
+ *
+ *   mode = "patch";            # patch | dry-run | off
+ *   strategy = "max-known";
+ *   baseline = "auto";
+ *   errno = "ENOSYS";          # a name or a number 1..4095
+ *   deny_actions = ["errno", "kill_process", "kill_thread", "trap"];
+ *   log = { target = "none"; level = "info"; };
+ *   programs = ( { exe = "/usr/sbin/vsftpd"; mode = "off"; } );
+ */
+#ifndef ENOSTUB_CONF_H
+#define ENOSTUB_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#ifndef ENOSTUB_SYSCONF
+#define ENOSTUB_SYSCONF "/etc/enostub.conf"
+#endif
+
+#define CONF_PATH_MAX  256      /* file names, globs, log paths */
+#define CONF_ERR_MAX   512      /* "FILE:LINE: message" */
+#define CONF_MAX_RULES 64
+#define CONF_FILE_MAX  (64 * 1024)
+#define CONF_COMM_MAX  16       /* TASK_COMM_LEN */
+
+enum conf_mode { CONF_PATCH, CONF_DRY_RUN, CONF_OFF };
+enum conf_strategy { CONF_MAX_KNOWN };
+enum conf_target { CONF_LOG_NONE, CONF_LOG_STDERR, CONF_LOG_SYSLOG, CONF_LOG_FILE };
+/* A message is written when its level is at most the configured one. */
+enum conf_level { CONF_ERROR, CONF_NOTICE, CONF_INFO };
+
+/* What enostub does with the filters of one program. */
+struct conf_settings {
+	uint8_t mode;                   /* enum conf_mode */
+	uint8_t strategy;               /* enum conf_strategy */
+	uint8_t target;                 /* enum conf_target */
+	uint8_t level;                  /* enum conf_level */
+	uint16_t err;                   /* errno the stub returns, 1..4095 */
+	uint16_t baseline;              /* kernel version major << 8 | minor; 0 = auto */
+	uint32_t deny;                  /* enum analyze_deny bits */
+	char log_path[CONF_PATH_MAX];   /* target CONF_LOG_FILE */
+};
+
+struct conf_rule {
+	char exe[CONF_PATH_MAX];        /* fnmatch() glob on the executable; "" = any */
+	char comm[CONF_COMM_MAX * 4];   /* fnmatch() glob on comm; "" = any */
+	unsigned int line;
+	struct conf_settings set;       /* global settings overridden by the rule's */
+};
+
+struct conf_file {
+	char name[CONF_PATH_MAX];
+	struct conf_settings global;
+	size_t nrules;
+	struct conf_rule rule[CONF_MAX_RULES];
+};
+
+/* Who the program is, captured when the library loads. */
+struct conf_identity {
+	char exe[CONF_PATH_MAX * 4];    /* /proc/self/exe, else AT_EXECFN */
+	char comm[CONF_COMM_MAX];
+};
+
+/* The outcome of the search, kept by the shim for the process's life. */
+struct conf_state {
+	struct conf_settings set;       /* effective for this program */
+	char source[CONF_PATH_MAX];     /* the file read, or "built-in" */
+	unsigned int rule_line;         /* line of the matching rule, 0 = none */
+	char error[CONF_ERR_MAX];       /* non-empty: unusable, forward untouched */
+};
+
+/**
+ * conf_defaults() - the embedded default: patch, max-known, ENOSYS, the
+ * default denial set, no log.
+ * @s: filled in
+ */
+void conf_defaults(struct conf_settings *s);
+
+/**
+ * conf_parse() - parse configuration text.
+ * @text: NUL-terminated contents
+ * @name: file name for messages
+ * @out:  filled in on success
+ * @err, @errsz: on failure, "NAME:LINE: message"
+ *
+ * Return: 0, -EINVAL for a bad file, -ENOSYS if libconfig cannot be loaded.
+ */
+int conf_parse(const char *text, const char *name, struct conf_file *out,
+	       char *err, size_t errsz);
+
+/**
+ * conf_check_owner() - may a file with this status be trusted?
+ * @st:     fstat() of the open file
+ * @secure: secure mode: root-owned and not group/world-writable only
+ *
+ * Return: 0, -EINVAL if not a regular file, -EFBIG if over CONF_FILE_MAX,
+ * -EPERM if secure mode refuses it.
+ */
+int conf_check_owner(const struct stat *st, bool secure);
+
+/**
+ * conf_read() - open, check and parse one file.
+ * @path, @secure, @out, @err, @errsz: as for conf_parse() and conf_check_owner()
+ *
+ * Return: 0, -ENOENT if the file does not exist (nothing in @err), or a
+ * negative errno with a message in @err.
+ */
+int conf_read(const char *path, bool secure, struct conf_file *out,
+	      char *err, size_t errsz);
+
+/**
+ * conf_match() - the settings of the first rule matching @id, else global.
+ * @f:    a parsed file
+ * @id:   the program
+ * @line: set to the matching rule's line, 0 if none matched
+ *
+ * Return: a pointer into @f.
+ */
+const struct conf_settings *conf_match(const struct conf_file *f,
+				       const struct conf_identity *id,
+				       unsigned int *line);
+
+/**
+ * conf_identify() - this process's executable path and comm.
+ * @id: filled in (never fails: falls back to AT_EXECFN and argv[0])
+ */
+void conf_identify(struct conf_identity *id);
+
+/**
+ * conf_load() - search, read and match the configuration for this process.
+ * @st:     filled in; st->error set (and st->set the default) on failure
+ * @secure: secure mode (AT_SECURE): $ENOSTUB_CONFIG is ignored
+ *
+ * Without a configuration file this costs one failed open().
+ */
+void conf_load(struct conf_state *st, bool secure);
+
+/**
+ * conf_describe() - the settings as configuration text, one line.
+ * @s, @buf, @size: what to describe, where (always NUL-terminated)
+ *
+ * Return: the length written.
+ */
+size_t conf_describe(const struct conf_settings *s, char *buf, size_t size);
+
+/**
+ * conf_errno_name() - "ENOSYS" for 38; the number for unnamed values.
+ * @err: errno value
+ * @buf: room for a number, used when there is no name
+ * @size: size of @buf
+ */
+const char *conf_errno_name(int err, char *buf, size_t size);
+
+#endif /* ENOSTUB_CONF_H */

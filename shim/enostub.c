@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+/*
+ * enostub: the command-line tool.
+ *
+ *   enostub check-config [FILE] [--exe PATH] [--comm NAME]
+ *   enostub --help | --version
+ *
+ * Exit status: 0 ok, 1 error (a bad file), 2 usage.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+
+#define ENOSTUB_VERSION "0.2"
+
+static const char usage[] =
+	"usage: enostub check-config [FILE] [--exe PATH] [--comm NAME]\n"
+	"       enostub --help | --version\n"
+	"\n"
+	"check-config  validate a configuration file (default: $ENOSTUB_CONFIG,\n"
+	"              else " ENOSTUB_SYSCONF ") and print the settings that apply\n"
+	"              to the program given by --exe and/or --comm (comm defaults\n"
+	"              to the executable's base name). Errors: FILE:LINE: message.\n"
+	"\n"
+	"exit status: 0 ok, 1 error, 2 usage\n";
+
+static void identity_from(struct conf_identity *id, const char *exe, const char *comm)
+{
+	const char *base = exe ? strrchr(exe, '/') : NULL;
+
+	memset(id, 0, sizeof(*id));
+	snprintf(id->exe, sizeof(id->exe), "%s", exe ? exe : "");
+	if (!comm)
+		comm = base ? base + 1 : exe ? exe : "";
+	snprintf(id->comm, sizeof(id->comm), "%s", comm);
+}
+
+static void print_settings(const struct conf_settings *s)
+{
+	char line[1024];
+
+	conf_describe(s, line, sizeof(line));
+	printf("%s\n", line);
+	if (s->mode == CONF_DRY_RUN && s->target == CONF_LOG_NONE)
+		fprintf(stderr, "warning: mode dry-run with log target none "
+			"reports nothing\n");
+}
+
+static int check_config(const char *file, const char *exe, const char *comm)
+{
+	static struct conf_file f;
+	struct conf_identity id;
+	const struct conf_settings *s;
+	const char *env = getenv("ENOSTUB_CONFIG");
+	char err[CONF_ERR_MAX];
+	unsigned int line;
+	int rc;
+
+	if (!file)
+		file = env && env[0] ? env : ENOSTUB_SYSCONF;
+	rc = conf_read(file, false, &f, err, sizeof(err));
+	if (rc == -ENOENT && file != env && file == (const char *)ENOSTUB_SYSCONF) {
+		printf("no configuration file (%s): built-in settings\n", file);
+		conf_defaults(&f.global);
+		print_settings(&f.global);
+		return 0;
+	}
+	if (rc) {
+		if (rc == -ENOENT)
+			snprintf(err, sizeof(err), "%s: %s", file, strerror(ENOENT));
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	printf("%s: ok, %zu program rule%s\n", file, f.nrules, f.nrules == 1 ? "" : "s");
+	identity_from(&id, exe, comm);
+	s = conf_match(&f, &id, &line);
+	if (exe || comm)
+		printf("program: exe \"%s\", comm \"%s\": %s", id.exe, id.comm,
+		       line ? "" : "no rule matches, global settings\n");
+	else
+		printf("global settings\n");
+	if (line)
+		printf("rule at line %u\n", line);
+	print_settings(s);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "exe", required_argument, NULL, 'e' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *exe = NULL, *comm = NULL, *cmd;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return 0;
+		}
+		if (c == 'V') {
+			printf("enostub " ENOSTUB_VERSION "\n");
+			return 0;
+		}
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (optind >= argc) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	cmd = argv[optind];
+	if (strcmp(cmd, "check-config") != 0) {
+		fprintf(stderr, "enostub: unknown command \"%s\"\n%s", cmd, usage);
+		return 2;
+	}
+	/* the command's own options: argv[0] is now the command */
+	argc -= optind;
+	argv += optind;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'e')
+			exe = optarg;
+		else if (c == 'c')
+			comm = optarg;
+		else {
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	return check_config(optind < argc ? argv[optind] : NULL, exe, comm);
+}

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: MIT
+/* The configuration file: parsing, every kind of error, rule precedence,
+ * secure-mode trust, the search for this process. */
+#include "testlib.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "conf.h"
+
+static struct conf_file f;
+static char err[CONF_ERR_MAX];
+
+static int parse(const char *text)
+{
+	err[0] = '\0';
+	return conf_parse(text, "t.conf", &f, err, sizeof(err));
+}
+
+static void test_defaults(void **state)
+{
+	struct conf_settings d;
+
+	(void)state;
+	conf_defaults(&d);
+	assert_int_equal(d.mode, CONF_PATCH);
+	assert_int_equal(d.err, ENOSYS);
+	assert_int_equal(d.deny, ANALYZE_DENY_DEFAULT);
+	assert_int_equal(d.target, CONF_LOG_NONE);
+	assert_int_equal(parse(""), 0);
+	assert_int_equal(f.nrules, 0);
+	assert_memory_equal(&f.global, &d, sizeof(d));
+	assert_int_equal(parse("# only a comment\n"), 0);
+	assert_memory_equal(&f.global, &d, sizeof(d));
+}
+
+static void test_every_key(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(
+		"mode = \"dry-run\";\n"
+		"strategy = \"max-known\";\n"
+		"baseline = \"5.4\";\n"
+		"errno = \"EOPNOTSUPP\";\n"
+		"deny_actions = [\"kill_process\", \"user_notif\"];\n"
+		"log = { target = \"/var/log/x.log\"; level = \"notice\"; };\n"), 0);
+	assert_int_equal(f.global.mode, CONF_DRY_RUN);
+	assert_int_equal(f.global.baseline, 5 << 8 | 4);
+	assert_int_equal(f.global.err, EOPNOTSUPP);
+	assert_int_equal(f.global.deny, ANALYZE_DENY_KILL_PROCESS | ANALYZE_DENY_USER_NOTIF);
+	assert_int_equal(f.global.target, CONF_LOG_FILE);
+	assert_string_equal(f.global.log_path, "/var/log/x.log");
+	assert_int_equal(f.global.level, CONF_NOTICE);
+
+	assert_int_equal(parse("errno = 4095; mode = \"off\"; deny_actions = [];\n"
+			       "log = { target = \"syslog\"; };"), 0);
+	assert_int_equal(f.global.err, 4095);
+	assert_int_equal(f.global.mode, CONF_OFF);
+	assert_int_equal(f.global.deny, 0);
+	assert_int_equal(f.global.target, CONF_LOG_SYSLOG);
+	assert_int_equal(f.global.level, CONF_INFO);	/* default kept */
+	/* libconfig's list syntax works as well as its array syntax */
+	assert_int_equal(parse("deny_actions = (\"trap\");"), 0);
+	assert_int_equal(f.global.deny, ANALYZE_DENY_TRAP);
+}
+
+/* Every error names the file and the line, and says what is wrong. */
+static void test_errors(void **state)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		{ "mode = \"patch\"\nerrno = ;\n", "t.conf:2: syntax error" },
+		{ "mode = 1;", "t.conf:1: mode: expected a string (patch, dry-run, off)" },
+		{ "\n\nfoo = 1;", "t.conf:3: unknown key \"foo\"" },
+		{ "mode = \"fast\";", "t.conf:1: mode: \"fast\" is not one of patch, dry-run, off" },
+		{ "strategy = \"kernel-version\";", "t.conf:1: strategy: \"kernel-version\" is not available" },
+		{ "strategy = \"fastest\";", "t.conf:1: strategy: \"fastest\" is not one of max-known, kernel-version" },
+		{ "strategy = 3;", "t.conf:1: strategy: expected a string" },
+		{ "baseline = \"5.x\";", "t.conf:1: baseline: expected \"auto\" or a kernel version" },
+		{ "baseline = 5;", "t.conf:1: baseline: expected" },
+		{ "errno = \"EFOO\";", "t.conf:1: errno: \"EFOO\" is not an errno name" },
+		{ "errno = 0;", "t.conf:1: errno: the number must be between 1 and 4095" },
+		{ "errno = 4096;", "t.conf:1: errno: the number must be between 1 and 4095" },
+		{ "errno = 1.5;", "t.conf:1: errno: expected a name" },
+		{ "deny_actions = \"errno\";", "t.conf:1: deny_actions: expected a list" },
+		{ "deny_actions = [\n\"errno\",\n\"kill\"];", "t.conf:3: deny_actions: \"kill\" is not one of" },
+		{ "log = \"stderr\";", "t.conf:1: log: expected a group" },
+		{ "log = { target = \"file\"; };", "t.conf:1: target: expected none, stderr, syslog or an absolute file path" },
+		{ "log = { level = \"debug\"; };", "t.conf:1: level: \"debug\" is not one of error, notice, info" },
+		{ "log = { colour = true; };", "t.conf:1: log: unknown key \"colour\"" },
+		{ "mode = \"off\";\nmode = \"patch\";", "t.conf:2: duplicate setting name" },
+		{ "programs = { exe = \"/x\"; };", "t.conf:1: programs: expected a list" },
+		{ "programs = ( \"x\" );", "t.conf:1: programs: each entry must be a group" },
+		{ "programs = ( { mode = \"off\"; } );", "t.conf:1: programs: a rule needs exe or comm" },
+		{ "programs = (\n { exe = \"/x\"; foo = 1; } );", "t.conf:2: unknown key \"foo\" in a program rule" },
+		{ "programs = ( { exe = \"\"; } );", "t.conf:1: exe: expected a non-empty string" },
+		{ "programs = ( { comm = 7; } );", "t.conf:1: comm: expected a non-empty string" },
+		{ "programs = ( { exe = \"/x\"; mode = \"never\"; } );", "t.conf:1: mode: \"never\" is not one of" },
+		{ "\n@include \"/etc/passwd\"\n", "t.conf:2: @include is not supported" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		assert_int_equal(parse(cases[i].text), -EINVAL);
+		if (strncmp(err, cases[i].want, strlen(cases[i].want)) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s...\"", i, err, cases[i].want);
+	}
+}
+
+static void test_too_many_rules(void **state)
+{
+	static char text[CONF_MAX_RULES * 40 + 64];
+	size_t i, n = 0;
+
+	(void)state;
+	n += (size_t)sprintf(text + n, "programs = (");
+	for (i = 0; i <= CONF_MAX_RULES; i++)
+		n += (size_t)sprintf(text + n, "%s{ comm = \"p%zu\"; }", i ? "," : "", i);
+	sprintf(text + n, ");");
+	assert_int_equal(parse(text), -EINVAL);
+	assert_string_equal(err, "t.conf:1: programs: more than 64 rules");
+}
+
+static void test_precedence(void **state)
+{
+	struct conf_identity id = { "/usr/sbin/vsftpd", "vsftpd" };
+	const struct conf_settings *s;
+	unsigned int line;
+
+	(void)state;
+	/* rules come before the global keys in the file: they still inherit */
+	assert_int_equal(parse(
+		"programs = (\n"
+		"  { exe = \"/usr/sbin/*\"; comm = \"chronyd\"; mode = \"off\"; },\n"
+		"  { comm = \"vsftpd\"; errno = \"EPERM\"; },\n"
+		"  { exe = \"/usr/sbin/*\"; mode = \"dry-run\"; }\n"
+		");\n"
+		"errno = 95;\n"
+		"log = { target = \"stderr\"; };\n"), 0);
+	assert_int_equal(f.nrules, 3);
+
+	/* first match wins: rule 1 needs both patterns */
+	s = conf_match(&f, &id, &line);
+	assert_int_equal(line, 3);
+	assert_int_equal(s->err, EPERM);
+	assert_int_equal(s->mode, CONF_PATCH);
+	assert_int_equal(s->target, CONF_LOG_STDERR);	/* inherited */
+
+	strcpy(id.comm, "chronyd");
+	s = conf_match(&f, &id, &line);
+	assert_int_equal(line, 2);
+	assert_int_equal(s->mode, CONF_OFF);
+	assert_int_equal(s->err, 95);			/* inherited */
+
+	strcpy(id.comm, "sshd");
+	s = conf_match(&f, &id, &line);
+	assert_int_equal(line, 4);
+	assert_int_equal(s->mode, CONF_DRY_RUN);
+
+	strcpy(id.exe, "/usr/bin/sshd");		/* nothing matches */
+	s = conf_match(&f, &id, &line);
+	assert_int_equal(line, 0);
+	assert_ptr_equal(s, &f.global);
+	assert_int_equal(s->err, 95);
+}
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+static void test_read_errors(void **state)
+{
+	char dir[] = "/tmp/enostub-conf-XXXXXX", path[64], big[CONF_FILE_MAX + 2];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/none.conf", dir);
+	err[0] = '\0';
+	assert_int_equal(conf_read(path, false, &f, err, sizeof(err)), -ENOENT);
+	assert_string_equal(err, "");			/* the caller decides */
+
+	assert_int_equal(conf_read(dir, false, &f, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+
+	snprintf(path, sizeof(path), "%s/fifo", dir);	/* never blocks */
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(conf_read(path, false, &f, err, sizeof(err)), -EINVAL);
+	unlink(path);
+
+	snprintf(path, sizeof(path), "%s/big.conf", dir);
+	memset(big, '#', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	write_file(path, big, 0644);
+	assert_int_equal(conf_read(path, false, &f, err, sizeof(err)), -EFBIG);
+	assert_non_null(strstr(err, "big.conf: larger than 64 KiB"));
+
+	snprintf(path, sizeof(path), "%s/bad.conf", dir);
+	write_file(path, "mode = \"patch\";\nerrno = \"ENOPE\";\n", 0644);
+	assert_int_equal(conf_read(path, false, &f, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "/bad.conf:2: errno: \"ENOPE\""));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/big.conf", dir);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* Secure mode reads only a root-owned file nobody else may write. */
+static void test_secure_owner(void **state)
+{
+	static const struct { uid_t uid; mode_t mode; int plain, secure; } cases[] = {
+		{ 0, 0644, 0, 0 },
+		{ 0, 0600, 0, 0 },
+		{ 0, 0664, 0, -EPERM },
+		{ 0, 0646, 0, -EPERM },
+		{ 65534, 0644, 0, -EPERM },
+		{ 65534, 0600, 0, -EPERM },
+	};
+	char path[] = "/tmp/enostub-owner-XXXXXX";
+	struct stat st;
+	size_t i;
+	int fd;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		memset(&st, 0, sizeof(st));
+		st.st_mode = S_IFREG | cases[i].mode;
+		st.st_uid = cases[i].uid;
+		assert_int_equal(conf_check_owner(&st, false), cases[i].plain);
+		assert_int_equal(conf_check_owner(&st, true), cases[i].secure);
+	}
+	st.st_mode = S_IFDIR | 0755;
+	assert_int_equal(conf_check_owner(&st, false), -EINVAL);
+
+	/* the same on a real file (the tests run as root) */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "mode = \"off\";\n", 14), 14);
+	close(fd);
+	for (i = 0; i < N(cases); i++) {
+		assert_int_equal(chown(path, cases[i].uid, 0), 0);
+		assert_int_equal(chmod(path, cases[i].mode), 0);
+		assert_int_equal(conf_read(path, false, &f, err, sizeof(err)), cases[i].plain);
+		assert_int_equal(conf_read(path, true, &f, err, sizeof(err)), cases[i].secure);
+		if (cases[i].secure)
+			assert_non_null(strstr(err, "not trusted in secure mode"));
+	}
+	unlink(path);
+}
+
+/* The shipped configuration and the examples are valid. */
+static void test_shipped_files(void **state)
+{
+	static const char *const files[] = {
+		CONF_DIR "/enostub.conf",
+		CONF_DIR "/examples/legacy-app-dry-run.conf",
+		CONF_DIR "/examples/distro-wide.conf",
+	};
+	struct conf_settings d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(files); i++) {
+		if (conf_read(files[i], false, &f, err, sizeof(err)) != 0)
+			fail_msg("%s", err);
+	}
+	/* the installed default says exactly what the embedded default does */
+	assert_int_equal(conf_read(files[0], false, &f, err, sizeof(err)), 0);
+	conf_defaults(&d);
+	assert_memory_equal(&f.global, &d, sizeof(d));
+	assert_int_equal(f.nrules, 0);
+}
+
+/* conf_describe() writes configuration text that reads back the same. */
+static void test_describe(void **state)
+{
+	static const char *const texts[] = {
+		"",
+		"mode = \"dry-run\"; errno = \"EPERM\"; baseline = \"4.19\";"
+		"deny_actions = [\"trap\", \"user_notif\"];"
+		"log = { target = \"/tmp/x\"; level = \"error\"; };",
+		"mode = \"off\"; deny_actions = []; log = { target = \"syslog\"; };",
+	};
+	struct conf_settings s;
+	char text[1024];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(texts); i++) {
+		assert_int_equal(parse(texts[i]), 0);
+		s = f.global;
+		conf_describe(&s, text, sizeof(text));
+		assert_int_equal(parse(text), 0);
+		assert_memory_equal(&f.global, &s, sizeof(s));
+	}
+	/* an errno without a name is written as its number */
+	assert_int_equal(parse("errno = 4000;"), 0);
+	conf_describe(&f.global, text, sizeof(text));
+	assert_non_null(strstr(text, "errno = 4000;"));
+}
+
+/* The search: $ENOSTUB_CONFIG, ignored in secure mode; errors kept. */
+static void test_load(void **state)
+{
+	char path[] = "/tmp/enostub-load-XXXXXX";
+	struct conf_state st;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	dprintf(fd, "errno = 95;\nprograms = ( { comm = \"test_conf\"; mode = \"dry-run\"; } );\n");
+	close(fd);
+	assert_int_equal(chmod(path, 0644), 0);
+	setenv("ENOSTUB_CONFIG", path, 1);
+
+	conf_load(&st, false);
+	assert_string_equal(st.error, "");
+	assert_string_equal(st.source, path);
+	assert_int_equal(st.rule_line, 2);		/* this program's comm */
+	assert_int_equal(st.set.mode, CONF_DRY_RUN);
+	assert_int_equal(st.set.err, 95);
+
+	conf_load(&st, true);				/* secure: not read */
+	assert_string_not_equal(st.source, path);
+
+	fd = open(path, O_WRONLY | O_TRUNC);
+	dprintf(fd, "mode = \"off\";\nerrno = ;\n");
+	close(fd);
+	conf_load(&st, false);
+	assert_non_null(strstr(st.error, ":2: syntax error"));
+	assert_int_equal(st.set.mode, CONF_PATCH);	/* defaults, flagged unusable */
+
+	unlink(path);
+	conf_load(&st, false);				/* named but missing: an error */
+	assert_non_null(strstr(st.error, "No such file or directory"));
+	unsetenv("ENOSTUB_CONFIG");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_too_many_rules),
+		cmocka_unit_test(test_precedence),
+		cmocka_unit_test(test_read_errors),
+		cmocka_unit_test(test_secure_owner),
+		cmocka_unit_test(test_shipped_files),
+		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_load),
+	};
+
+	return run_group("conf", tests, N(tests));
+}
