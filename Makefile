@@ -8,7 +8,8 @@ CC      ?= cc
 SYSCONFDIR ?= /etc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
-ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden $(WARN) $(CFLAGS)
+ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden $(WARN) $(CFLAGS) \
+            -DENOSTUB_SYSCONF='"$(SYSCONFDIR)/enostub.conf"'
 
 # Debian packages needed to build and test (installed by `make deps` as root).
 DEB_PKGS := gcc make pkg-config libseccomp-dev libconfig-dev libcmocka-dev \
@@ -24,13 +25,14 @@ CLI      := shim/enostub
 
 UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_analyze tests/unit/test_stub \
               tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf
-INTEG_TESTS := tests/integration/test_kernel
+INTEG_TESTS := tests/integration/test_kernel tests/integration/test_config
 HELPER   := tests/integration/helper
+EARLY    := tests/integration/early.so
 DEMO     := tests/demo/demo
 BENCH    := tests/bench/bench tests/bench/empty.so
 
 TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
-             -DHELPER_PATH='"$(CURDIR)/$(HELPER)"'
+             -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"'
 
 .PHONY: all deps check unit integration demo bench clean
 all: $(LIB) $(CLI)
@@ -50,9 +52,6 @@ deps:
 shim/%.o: shim/%.c shim/*.h
 	$(CC) $(ALLCFLAGS) -c $< -o $@
 
-shim/conf.o: shim/conf.c shim/*.h Makefile
-	$(CC) $(ALLCFLAGS) -DENOSTUB_SYSCONF='"$(SYSCONFDIR)/enostub.conf"' -c $< -o $@
-
 $(CLI): shim/enostub.o $(CONF_OBJ) $(CORE_OBJ)
 	$(CC) -o $@ $^
 
@@ -67,7 +66,10 @@ tests/unit/%: tests/unit/%.c tests/unit/*.h $(CORE_OBJ) $(CONF_OBJ)
 $(HELPER): tests/integration/helper.c
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@ -lseccomp -lpthread
 
-tests/integration/%: tests/integration/%.c $(LIB) $(HELPER)
+$(EARLY): tests/integration/early.c
+	$(CC) -shared -fPIC -std=gnu11 $(WARN) $(CFLAGS) $< -o $@
+
+tests/integration/%: tests/integration/%.c $(LIB) $(HELPER) $(EARLY)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim $(TEST_DEFS) \
 	  $< -o $@ $$(pkg-config --libs cmocka)
 
@@ -98,7 +100,8 @@ demo: deps
 
 bench: deps
 	$(MAKE) $(LIB) $(BENCH)
-	tests/bench/bench tests/corpus $(CURDIR)/tests/bench/empty.so $(CURDIR)/$(LIB)
+	tests/bench/bench tests/corpus $(CURDIR)/tests/bench/empty.so $(CURDIR)/$(LIB) \
+	  $(CURDIR)/conf/enostub.conf
 
 clean:
-	rm -f shim/*.o $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(DEMO) $(BENCH)
+	rm -f shim/*.o $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH)

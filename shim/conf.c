@@ -38,10 +38,12 @@ struct parser {
 	size_t errsz;
 };
 
-static const char *const mode_names[] = { "patch", "dry-run", "off" };
-static const char *const target_names[] = { "none", "stderr", "syslog" };
-static const char *const level_names[] = { "error", "notice", "info" };
-static const char *const deny_names[] = {
+/* Name tables as arrays, not pointers: no relocations at load time. */
+#define NAME_MAX_LEN 16
+static const char mode_names[][NAME_MAX_LEN] = { "patch", "dry-run", "off" };
+static const char target_names[][NAME_MAX_LEN] = { "none", "stderr", "syslog" };
+static const char level_names[][NAME_MAX_LEN] = { "error", "notice", "info" };
+static const char deny_names[][NAME_MAX_LEN] = {
 	"errno", "kill_process", "kill_thread", "trap", "user_notif",
 };
 
@@ -49,13 +51,9 @@ static const char *const deny_names[] = {
 
 void conf_defaults(struct conf_settings *s)
 {
-	memset(s, 0, sizeof(*s));
-	s->mode = CONF_PATCH;
-	s->strategy = CONF_MAX_KNOWN;
-	s->target = CONF_LOG_NONE;
-	s->level = CONF_INFO;
-	s->err = ENOSYS;
-	s->deny = ANALYZE_DENY_DEFAULT;
+	static const struct conf_settings d = CONF_DEFAULTS;
+
+	*s = d;
 }
 
 static int lc_open(struct lc *lc)
@@ -107,7 +105,7 @@ static int fail(struct parser *p, unsigned int line, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int pick(const char *v, const char *const *names, size_t n)
+static int pick(const char *v, const char (*names)[NAME_MAX_LEN], size_t n)
 {
 	size_t i;
 
@@ -124,7 +122,7 @@ static const char *string_of(struct parser *p, const config_setting_t *s)
 
 /* A string setting that must be one of @names. */
 static int parse_enum(struct parser *p, const config_setting_t *s,
-		      const char *const *names, size_t n, const char *expect,
+		      const char (*names)[NAME_MAX_LEN], size_t n, const char *expect,
 		      uint8_t *out)
 {
 	const char *v = string_of(p, s);

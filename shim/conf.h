@@ -20,10 +20,13 @@
 #ifndef ENOSTUB_CONF_H
 #define ENOSTUB_CONF_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+
+#include "analyze.h"
 
 #ifndef ENOSTUB_SYSCONF
 #define ENOSTUB_SYSCONF "/etc/enostub.conf"
@@ -52,6 +55,11 @@ struct conf_settings {
 	uint32_t deny;                  /* enum analyze_deny bits */
 	char log_path[CONF_PATH_MAX];   /* target CONF_LOG_FILE */
 };
+
+/* The embedded default, as an initializer. */
+#define CONF_DEFAULTS { .mode = CONF_PATCH, .strategy = CONF_MAX_KNOWN, \
+	.target = CONF_LOG_NONE, .level = CONF_INFO, .err = ENOSYS, \
+	.deny = ANALYZE_DENY_DEFAULT }
 
 struct conf_rule {
 	char exe[CONF_PATH_MAX];        /* fnmatch() glob on the executable; "" = any */

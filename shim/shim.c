@@ -22,9 +22,11 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "log.h"
@@ -49,8 +51,9 @@ static int busy;
 static struct patch_work work;
 
 /* The configuration for this process, read when the library loads. */
-static struct conf_state conf;
+static struct conf_state conf = { .set = CONF_DEFAULTS, .source = "built-in" };
 static int configured;
+static bool log_ready;
 
 /* Spins on a busy lock before giving up and forwarding the original. */
 #define SHIM_LOCK_SPINS (1u << 22)
@@ -121,13 +124,25 @@ static void shim_configure(void)
 		conf.set.target = CONF_LOG_STDERR;
 		conf.set.level = CONF_INFO;
 	}
-	log_setup(&conf.set);
 	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
 }
 
+/*
+ * Every process that loads the library pays for this, so the common case
+ * (no file) is one failed access() and touches nothing else; the built-in
+ * settings are already in place.
+ */
 __attribute__((constructor)) static void shim_init(void)
 {
-	shim_configure();
+	int saved = errno;
+	bool secure = getauxval(AT_SECURE) != 0;
+	const char *env = secure ? NULL : secure_getenv("ENOSTUB_CONFIG");
+
+	if ((!env || !env[0]) && access(ENOSTUB_SYSCONF, F_OK) != 0 && errno == ENOENT)
+		__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
+	else
+		shim_configure();
+	errno = saved;
 }
 
 /* Decide for one filter; the lock is held. Returns the patched length or 0. */
@@ -177,6 +192,10 @@ static bool shim_patch(const struct sock_fprog *prog, struct sock_fprog *fp,
 	if (!lock())
 		return false;
 	shim_configure();
+	if (!log_ready) {	/* no system call: reads the environment */
+		log_setup(&conf.set);
+		log_ready = true;
+	}
 	out_len = decide(prog, in_seccomp_load ? "seccomp_load" : via);
 	if (out_len == 0) {
 		unlock();

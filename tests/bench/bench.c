@@ -4,7 +4,7 @@
  * (interleaved rounds) because the machines are noisy.
  *
  *   startup   fork+exec of /bin/true: no preload, an empty preload library,
- *             libenostub.so
+ *             libenostub.so without and with a configuration file
  *   patch     analysis + patch time per corpus filter, next to the kernel's
  *             own attach time for the same filter
  *   hot path  ns per getppid() (cached by the kernel) and per uname()
@@ -38,18 +38,19 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-static double spawn_true(const char *preload)
+static double spawn_true(const char *preload, const char *conf)
 {
 	double t0 = now_ns();
 	pid_t pid = fork();
 	int st;
 
 	if (pid == 0) {
-		char env[512];
-		char *envp[] = { env, NULL };
+		char env[512], cenv[512];
+		char *envp[] = { env, conf ? cenv : NULL, NULL };
 		char *argv[] = { "/bin/true", NULL };
 
 		snprintf(env, sizeof(env), "LD_PRELOAD=%s", preload ? preload : "");
+		snprintf(cenv, sizeof(cenv), "ENOSTUB_CONFIG=%s", conf ? conf : "");
 		execve(argv[0], argv, envp);
 		_exit(127);
 	}
@@ -57,18 +58,20 @@ static double spawn_true(const char *preload)
 	return now_ns() - t0;
 }
 
-static void bench_startup(const char *empty, const char *shim)
+static void bench_startup(const char *empty, const char *shim, const char *conf)
 {
-	const char *variants[] = { NULL, empty, shim };
-	const char *names[] = { "no preload", "empty preload", "libenostub.so" };
-	double sum[3] = { 0 };
+	const char *preload[] = { NULL, empty, shim, shim };
+	const char *confs[] = { NULL, NULL, NULL, conf };
+	const char *names[] = { "no preload", "empty preload", "libenostub.so",
+				"  + config file" };
+	double sum[4] = { 0 };
 	int round, v, rounds = 1000;
 
 	for (round = 0; round < rounds; round++)
-		for (v = 0; v < 3; v++)
-			sum[v] += spawn_true(variants[v]);
+		for (v = 0; v < 4; v++)
+			sum[v] += spawn_true(preload[v], confs[v]);
 	printf("startup: fork+exec /bin/true, %d interleaved rounds\n", rounds);
-	for (v = 0; v < 3; v++)
+	for (v = 0; v < 4; v++)
 		printf("  %-16s %8.1f us   x%.3f of no preload   x%.3f of empty preload\n",
 		       names[v], sum[v] / rounds / 1e3, sum[v] / sum[0], sum[v] / sum[1]);
 }
@@ -281,12 +284,12 @@ static void bench_hot_path(const char *dir)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: bench CORPUS_DIR EMPTY.so LIBENOSTUB.so\n");
+	if (argc != 5) {
+		fprintf(stderr, "usage: bench CORPUS_DIR EMPTY.so LIBENOSTUB.so CONFIG\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	bench_startup(argv[2], argv[3]);
+	bench_startup(argv[2], argv[3], argv[4]);
 	bench_filters(argv[1]);
 	bench_hot_path(argv[1]);
 	return 0;

@@ -19,6 +19,8 @@
  *   probe steps: clone3 faccessat2 close_range pthread faccessat closefrom
  *                null-prctl null-seccomp hold (prints "ready", waits for a
  *                byte on stdin: the test reads the installed filters)
+ *                jail (as sshd does before its filter: chroot into an empty
+ *                directory, RLIMIT_NOFILE 0)
  *   -n           do not set no_new_privs first
  */
 #define _GNU_SOURCE
@@ -34,6 +36,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -254,6 +257,14 @@ static void probe(const char *what)
 		result(what, r, errno);
 	} else if (strcmp(what, "null-seccomp") == 0) {
 		r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, NULL);
+		result(what, r, errno);
+	} else if (strcmp(what, "jail") == 0) {
+		char dir[] = "/tmp/enostub-jail-XXXXXX";
+		struct rlimit none = { 0, 0 };
+
+		/* an unlinked directory: nothing at all to open in there */
+		r = mkdtemp(dir) && chdir(dir) == 0 && rmdir(dir) == 0 &&
+		    chroot(".") == 0 && setrlimit(RLIMIT_NOFILE, &none) == 0 ? 0 : -1;
 		result(what, r, errno);
 	} else if (strcmp(what, "hold") == 0) {
 		char c;

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The configuration file through the preload: the helper (see
+ * test_kernel.c) installs a 2019-era deny-by-default filter with
+ * ENOSTUB_CONFIG pointing at a file written by each test; the kernel's
+ * answers and the log show what enostub did.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define OUT_MAX 8192
+
+static char dir[] = "/tmp/enostub-config-test-XXXXXX";
+static char conf_path[128], conf_env[160], log_path[128];
+
+struct run {
+	char out[OUT_MAX];      /* stdout and stderr, "\n"-prefixed */
+	int status;
+};
+
+static void write_conf(const char *text)
+{
+	FILE *fp = fopen(conf_path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Run @path (the helper or a link to it) with @steps, the shim preloaded
+ * and ENOSTUB_CONFIG set; @extra is one more environment entry or NULL. */
+static void run_env(struct run *r, const char *path, const char *steps,
+		    const char *preload, const char *extra)
+{
+	char buf[512], *argv[12] = { (char *)path }, *save = NULL, *tok;
+	char *envp[] = { "GLIBC_TUNABLES=glibc.pthread.rseq=0", (char *)preload,
+			 conf_env, (char *)extra, NULL };
+	int argc = 1, fds[2];
+	size_t len = 1;
+	ssize_t n;
+	pid_t pid;
+
+	snprintf(buf, sizeof(buf), "%s", steps);
+	for (tok = strtok_r(buf, " ", &save); tok && argc < 11; tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	close(fds[1]);
+	strcpy(r->out, "\n");
+	while (len < OUT_MAX - 1 && (n = read(fds[0], r->out + len, OUT_MAX - 1 - len)) > 0)
+		len += (size_t)n;
+	r->out[len] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &r->status, 0), pid);
+	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0)
+		fail_msg("status 0x%x, output:%s", r->status, r->out);
+}
+
+static void run(struct run *r, const char *path, const char *steps, const char *extra)
+{
+	run_env(r, path, steps, "LD_PRELOAD=" SHIM_PATH, extra);
+}
+
+static bool has(const struct run *r, const char *text)
+{
+	bool ok = strstr(r->out, text) != NULL;
+
+	if (!ok)
+		fprintf(stderr, "missing \"%s\" in:%s", text, r->out);
+	return ok;
+}
+
+#define OLD "prctl:builtin:old close_range"
+
+static int setup(void **state)
+{
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(conf_path, sizeof(conf_path), "%s/enostub.conf", dir);
+	snprintf(conf_env, sizeof(conf_env), "ENOSTUB_CONFIG=%s", conf_path);
+	snprintf(log_path, sizeof(log_path), "%s/enostub.log", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static void test_modes(void **state)
+{
+	struct run r;
+
+	(void)state;
+	write_conf("mode = \"patch\";\n");
+	run(&r, HELPER_PATH, OLD, NULL);
+	assert_true(has(&r, "\nclose_range=ENOSYS\n"));
+	assert_null(strstr(r.out, "enostub:"));		/* log target none */
+
+	write_conf("mode = \"off\";\nlog = { target = \"stderr\"; };\n");
+	run(&r, HELPER_PATH, OLD, NULL);
+	assert_true(has(&r, "\nclose_range=EPERM\n"));
+	assert_true(has(&r, "prctl filter of 344 instructions: forwarded untouched (mode off)"));
+
+	write_conf("mode = \"dry-run\";\nlog = { target = \"stderr\"; };\n");
+	run(&r, HELPER_PATH, OLD, NULL);
+	assert_true(has(&r, "\nclose_range=EPERM\n"));
+	assert_true(has(&r, "dry-run, forwarded untouched; would patch, 7 stub "
+			"instructions would answer ENOSYS; x86_64: nr 334-4095"));
+
+	write_conf("errno = \"EOPNOTSUPP\";\n");
+	run(&r, HELPER_PATH, OLD " clone3", NULL);
+	assert_true(has(&r, "\nclose_range=EOPNOTSUPP\n"));
+	assert_true(has(&r, "\nclone3=EOPNOTSUPP\n"));
+
+	/* EPERM is not counted as a denial: the filter is left alone */
+	write_conf("deny_actions = [\"kill_process\", \"kill_thread\"];\n"
+		   "log = { target = \"stderr\"; };\n");
+	run(&r, HELPER_PATH, OLD, NULL);
+	assert_true(has(&r, "\nclose_range=EPERM\n"));
+	assert_true(has(&r, "x86_64: the default action is not a denial"));
+}
+
+/* A rule for one program applies to it and not to another. */
+static void test_program_rules(void **state)
+{
+	char other[160];
+	struct run r;
+
+	(void)state;
+	snprintf(other, sizeof(other), "%s/other-helper", dir);
+	assert_int_equal(symlink(HELPER_PATH, other), 0);
+	/* comm is the base name of the file executed */
+	write_conf("programs = ( { comm = \"helper\"; mode = \"off\"; } );\n");
+	run(&r, HELPER_PATH, OLD, NULL);
+	assert_true(has(&r, "\nclose_range=EPERM\n"));
+	run(&r, other, OLD, NULL);
+	assert_true(has(&r, "\nclose_range=ENOSYS\n"));
+	/* exe globs see the real executable, whatever the name */
+	write_conf("programs = ( { exe = \"*/integration/help?r\"; errno = 95; } );\n");
+	run(&r, other, OLD, NULL);
+	assert_true(has(&r, "\nclose_range=EOPNOTSUPP\n"));
+	unlink(other);
+}
+
+/* A broken or missing configuration: the filter goes in untouched, the
+ * program goes on, and stderr names the file and line. */
+static void test_bad_config(void **state)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		{ "mode = \"patch\"\nerrno = ;\n", "enostub.conf:2: syntax error" },
+		{ "mode = \"fast\";\n", "enostub.conf:1: mode: \"fast\" is not one of" },
+		{ "\n\nerrno = \"ENOPE\";\n", "enostub.conf:3: errno: \"ENOPE\" is not an errno name" },
+		{ "programs = ( { mode = \"off\"; } );\n", "enostub.conf:1: programs: a rule needs exe or comm" },
+	};
+	char want[256];
+	struct run r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		write_conf(cases[i].text);
+		run(&r, HELPER_PATH, OLD, NULL);
+		assert_true(has(&r, "\nload=ok\n"));
+		assert_true(has(&r, "\nclose_range=EPERM\n"));
+		snprintf(want, sizeof(want), "configuration ignored, filters forwarded "
+			 "untouched: %s/%s", dir, cases[i].want);
+		assert_true(has(&r, want));
+	}
+	unlink(conf_path);
+	run(&r, HELPER_PATH, OLD, NULL);
+	assert_true(has(&r, "\nclose_range=EPERM\n"));
+	assert_true(has(&r, "enostub.conf: No such file or directory"));
+	assert_int_equal(mkdir(conf_path, 0755), 0);
+	run(&r, HELPER_PATH, OLD, NULL);
+	assert_true(has(&r, "\nclose_range=EPERM\n"));
+	assert_true(has(&r, "enostub.conf: not a regular file"));
+	assert_int_equal(rmdir(conf_path), 0);
+}
+
+static size_t read_log(char *buf, size_t size)
+{
+	int fd = open(log_path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? (size_t)n : 0;
+}
+
+static void test_log_targets_and_levels(void **state)
+{
+	char text[512], logged[4096];
+	struct run r;
+
+	(void)state;
+	snprintf(text, sizeof(text), "log = { target = \"%s\"; level = \"notice\"; };\n", log_path);
+	write_conf(text);
+	run(&r, HELPER_PATH, "prctl:builtin:allow " OLD, NULL);
+	assert_true(has(&r, "\nclose_range=ENOSYS\n"));
+	assert_null(strstr(r.out, "enostub:"));		/* not on stderr */
+	read_log(logged, sizeof(logged));
+	/* notice: the patched filter only, not the untouched allow filter */
+	assert_non_null(strstr(logged, "enostub: helper["));
+	assert_non_null(strstr(logged, "prctl filter of 344 instructions: patched"));
+	assert_null(strstr(logged, "forwarded untouched"));
+	unlink(log_path);
+
+	snprintf(text, sizeof(text), "log = { target = \"%s\"; level = \"error\"; };\n", log_path);
+	write_conf(text);
+	run(&r, HELPER_PATH, OLD, NULL);
+	assert_int_equal(read_log(logged, sizeof(logged)), 0);
+
+	/* $ENOSTUB_LOG overrides the target; info also tells what was left */
+	write_conf("log = { target = \"none\"; level = \"info\"; };\n");
+	run(&r, HELPER_PATH, "prctl:builtin:allow " OLD, "ENOSTUB_LOG=stderr");
+	assert_true(has(&r, "instructions: forwarded untouched (no ABI needs a stub)"));
+	assert_true(has(&r, "instructions: patched"));
+}
+
+/* Logged to syslog: a private /dev/log in a mount namespace receives it. */
+static void test_syslog(void **state)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	char msg[2048];
+	struct run r;
+	int fds[2], st, s;
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	write_conf("log = { target = \"syslog\"; };\n");
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("tmpfs", "/dev", "tmpfs", 0, NULL))
+			_exit(10);
+		s = socket(AF_UNIX, SOCK_DGRAM, 0);
+		if (s < 0 || bind(s, (struct sockaddr *)&sun, sizeof(sun)))
+			_exit(11);
+		run(&r, HELPER_PATH, OLD, NULL);
+		if (!strstr(r.out, "\nclose_range=ENOSYS\n"))
+			_exit(12);
+		n = recv(s, msg, sizeof(msg) - 1, MSG_DONTWAIT);
+		if (n <= 0)
+			_exit(13);
+		if (write(fds[1], msg, (size_t)n) != n)
+			_exit(14);
+		_exit(0);
+	}
+	close(fds[1]);
+	n = read(fds[0], msg, sizeof(msg) - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(st, 0);
+	/* LOG_USER | LOG_NOTICE, one datagram, no newline */
+	assert_int_equal(strncmp(msg, "<13>enostub: helper[", 20), 0);
+	assert_non_null(strstr(msg, "prctl filter of 344 instructions: patched"));
+	assert_null(strchr(msg, '\n'));
+}
+
+/* The configuration is read when the library loads: a program that drops
+ * into an empty chroot with no file descriptors allowed (sshd), or that
+ * stacks its filter under a KILL filter, is still served, and a log file
+ * it can no longer open costs it nothing. */
+static void test_read_before_jail(void **state)
+{
+	char text[512];
+	struct run r;
+
+	(void)state;
+	write_conf("errno = \"EOPNOTSUPP\";\n");
+	run(&r, HELPER_PATH, "jail " OLD, NULL);
+	assert_true(has(&r, "\njail=ok\n"));
+	assert_true(has(&r, "\nclose_range=EOPNOTSUPP\n"));
+
+	snprintf(text, sizeof(text), "errno = \"EOPNOTSUPP\";\n"
+		 "log = { target = \"%s\"; };\n", log_path);
+	write_conf(text);
+	run(&r, HELPER_PATH, "jail " OLD, NULL);
+	assert_true(has(&r, "\nclose_range=EOPNOTSUPP\n"));
+	unlink(log_path);
+
+	write_conf("programs = ( { comm = \"helper\"; errno = \"EOPNOTSUPP\"; } );\n");
+	run(&r, HELPER_PATH, "seccomp:builtin:kill-min seccomp:builtin:old close_range", NULL);
+	assert_true(has(&r, "\nclose_range=EOPNOTSUPP\n"));
+}
+
+/* Another library's constructor installs a filter before enostub's own
+ * constructor has run: the configuration is read then, before forwarding. */
+static void test_filter_before_constructor(void **state)
+{
+	struct run r;
+
+	(void)state;
+	write_conf("errno = \"EOPNOTSUPP\";\nlog = { target = \"stderr\"; };\n");
+	run_env(&r, HELPER_PATH, "-n close_range",
+		"LD_PRELOAD=" SHIM_PATH " " EARLY_PATH,
+		"EARLY_FILTER=" CORPUS_DIR "/docker-default-v19.03.0.bpf");
+	assert_true(has(&r, "prctl filter of 880 instructions: patched, 15 stub "
+			"instructions answer EOPNOTSUPP"));
+	assert_true(has(&r, "\nclose_range=EOPNOTSUPP\n"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_program_rules),
+		cmocka_unit_test(test_bad_config),
+		cmocka_unit_test(test_log_targets_and_levels),
+		cmocka_unit_test(test_syslog),
+		cmocka_unit_test(test_read_before_jail),
+		cmocka_unit_test(test_filter_before_constructor),
+	};
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	return cmocka_run_group_tests_name("config", tests, setup, teardown);
+}
