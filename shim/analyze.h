@@ -77,6 +77,8 @@ struct analyze_abi {
 struct analyze_opts {
 	uint32_t deny;                    /* enum analyze_deny bits */
 	uint32_t stub_ret;                /* what the stub returns, e.g. ERRNO(ENOSYS) */
+	bool keep;                        /* leave keep_nr of keep_audit to the filter */
+	uint32_t keep_audit, keep_nr;     /* (patch_filter() honours these) */
 };
 
 /* Abstract value of a register or scratch word. */

@@ -277,6 +277,14 @@ static int parse_log(struct parser *p, const config_setting_t *s,
 	return 0;
 }
 
+static int parse_bool(struct parser *p, const config_setting_t *s, bool *out)
+{
+	if (s->type != CONFIG_TYPE_BOOL)
+		return fail(p, s->line, "%s: expected true or false", s->name);
+	*out = s->value.ival != 0;
+	return 0;
+}
+
 /* A setting valid both globally and in a rule. Return 1 if @s is not one. */
 static int parse_setting(struct parser *p, const config_setting_t *s,
 			 struct conf_settings *set)
@@ -296,6 +304,8 @@ static int parse_setting(struct parser *p, const config_setting_t *s,
 		return parse_deny(p, s, set);
 	if (strcmp(k, "log") == 0)
 		return parse_log(p, s, set);
+	if (strcmp(k, "rseq_guard") == 0)
+		return parse_bool(p, s, &set->rseq_guard);
 	return 1;
 }
 
@@ -587,8 +597,8 @@ size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
 		snprintf(err, sizeof(err), "%u", s->err);
 	n = snprintf(buf, size, "mode = \"%s\"; strategy = \"max-known\"; "
 		     "baseline = \"%s\"; errno = %s; deny_actions = [%s]; "
-		     "log = { target = \"%s\"; level = \"%s\"; };",
+		     "rseq_guard = %s; log = { target = \"%s\"; level = \"%s\"; };",
 		     mode_names[s->mode], s->baseline ? base : "auto", err, deny,
-		     target, level_names[s->level]);
+		     s->rseq_guard ? "true" : "false", target, level_names[s->level]);
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size ? size - 1 : 0;
 }

@@ -14,6 +14,7 @@
  *   baseline = "auto";
  *   errno = "ENOSYS";          # a name or a number 1..4095
  *   deny_actions = ["errno", "kill_process", "kill_thread", "trap"];
+ *   rseq_guard = false;
  *   log = { target = "none"; level = "info"; };
  *   programs = ( { exe = "/usr/sbin/vsftpd"; mode = "off"; } );
  */
@@ -53,6 +54,7 @@ struct conf_settings {
 	uint16_t err;                   /* errno the stub returns, 1..4095 */
 	uint16_t baseline;              /* kernel version major << 8 | minor; 0 = auto */
 	uint32_t deny;                  /* enum analyze_deny bits */
+	bool rseq_guard;                /* keep clone3 when threads would abort */
 	char log_path[CONF_PATH_MAX];   /* target CONF_LOG_FILE */
 };
 

@@ -110,6 +110,15 @@ size_t log_format(char *out, size_t size, const struct log_event *ev,
 	if (ev->out_len)
 		add_abis(&b, rep, true);
 	add_abis(&b, rep, false);
+	if (ev->guarded)
+		add(&b, "; rseq_guard: clone3 left to the filter, because glibc "
+		    "registered rseq before this filter, which refuses it, and a "
+		    "thread started through clone would abort");
+	else if (ev->threads)
+		add(&b, "; warning: glibc registered rseq before this filter, which "
+		    "refuses it: if this process starts a thread before it execs, "
+		    "the thread aborts (remedies: GLIBC_TUNABLES=glibc.pthread.rseq=0, "
+		    "or rseq_guard = true)");
 	add(&b, "\n");
 	return b.n;
 }

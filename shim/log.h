@@ -24,6 +24,8 @@ struct log_event {
 	int rc;                             /* patch_filter()'s result */
 	size_t out_len;                     /* patched length, 0 = untouched */
 	const char *note;                   /* why untouched, when rep is NULL */
+	bool threads;                       /* threads started via clone would abort */
+	bool guarded;                       /* ... so clone3 was left to the filter */
 };
 
 /**

@@ -4,6 +4,38 @@
 #include <errno.h>
 #include <string.h>
 
+/* Take @nr out of the stub ranges of @a; the filter keeps its verdict. */
+static void keep_number(struct analyze_abi *a, uint32_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < a->nranges; i++) {
+		struct analyze_range *r = &a->ranges[i];
+
+		if (nr < r->lo || nr > r->hi)
+			continue;
+		if (r->lo == r->hi || a->nranges == ANALYZE_MAX_RANGES) {
+			/* drop the whole range: fewer ENOSYS, never wrong */
+			memmove(r, r + 1, (a->nranges - i - 1) * sizeof(*r));
+			a->nranges--;
+		} else if (nr == r->lo) {
+			r->lo++;
+		} else if (nr == r->hi) {
+			r->hi--;
+		} else {
+			memmove(r + 1, r, (a->nranges - i) * sizeof(*r));
+			a->nranges++;
+			r[0].hi = nr - 1;
+			r[1].lo = nr + 1;
+		}
+		break;
+	}
+	if (a->nranges == 0) {
+		a->verdict = ANALYZE_FULL;
+		a->why = "the only number to stub is left to the filter";
+	}
+}
+
 int patch_filter(const struct sock_filter *prog, size_t len,
 		 const struct arch_abi *const *abis, size_t nabis,
 		 const struct analyze_opts *opts, struct patch_work *work,
@@ -28,9 +60,13 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 		rep->why = "the kernel would reject this program";
 		return -EINVAL;
 	}
-	for (i = 0; i < nabis; i++)
+	for (i = 0; i < nabis; i++) {
 		analyze_abi_maxknown(work->in, len, abis[i], opts, &work->flow,
 				     &rep->abi[i]);
+		if (opts->keep && rep->abi[i].verdict == ANALYZE_STUB &&
+		    abis[i]->audit == opts->keep_audit)
+			keep_number(&rep->abi[i], opts->keep_nr);
+	}
 	rep->nabis = nabis;
 	/* The kernel starts a filter with A == 0; restore it unless the
 	 * original's first instruction loads A anyway. */
@@ -50,4 +86,26 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 	rep->why = "patched";
 	*out_len = (size_t)n + len;
 	return 0;
+}
+
+static bool lets_through(uint32_t action)
+{
+	uint32_t a = action & SECCOMP_RET_ACTION_FULL;
+
+	return a == SECCOMP_RET_ALLOW || a == SECCOMP_RET_LOG;
+}
+
+bool patch_threads_abort(const struct sock_filter *orig, size_t olen,
+			 const struct sock_filter *patched, size_t plen,
+			 uint32_t audit, uint32_t clone3_nr, uint32_t rseq_nr)
+{
+	struct seccomp_data d;
+
+	memset(&d, 0, sizeof(d));
+	d.arch = audit;
+	d.nr = (int)clone3_nr;
+	if (cbpf_run(orig, olen, &d) == cbpf_run(patched, plen, &d))
+		return false;	/* thread creation fails or works as before */
+	d.nr = (int)rseq_nr;
+	return !lets_through(cbpf_run(patched, plen, &d));
 }

@@ -47,4 +47,24 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 		 const struct analyze_opts *opts, struct patch_work *work,
 		 size_t *out_len);
 
+/**
+ * patch_threads_abort() - would the patch make new threads abort?
+ * @orig, @olen:       the original program (validated)
+ * @patched, @plen:    the patched program
+ * @audit:             the process's own audit arch
+ * @clone3_nr, @rseq_nr: those syscalls' numbers in that ABI
+ *
+ * glibc 2.35+ registers rseq in every thread when the main thread did at
+ * startup, and aborts ("rseq registration failed") when a new thread's
+ * registration is refused. While clone3 is denied, pthread_create() fails
+ * cleanly; once the stub answers ENOSYS for clone3, glibc falls back to
+ * clone and the new thread aborts if rseq is refused. The caller checks
+ * that rseq is registered (__rseq_size > 0).
+ *
+ * Return: true if the patch changes clone3's answer and rseq is refused.
+ */
+bool patch_threads_abort(const struct sock_filter *orig, size_t olen,
+			 const struct sock_filter *patched, size_t plen,
+			 uint32_t audit, uint32_t clone3_nr, uint32_t rseq_nr);
+
 #endif /* ENOSTUB_PATCH_H */

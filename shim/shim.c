@@ -145,13 +145,39 @@ __attribute__((constructor)) static void shim_init(void)
 	errno = saved;
 }
 
+/* glibc 2.35+: size of the rseq area registered at startup, 0 if none
+ * (also 0 with GLIBC_TUNABLES=glibc.pthread.rseq=0, or when a filter in
+ * place at exec refused it). Weak: older glibc has no rseq support. */
+extern const unsigned int __rseq_size __attribute__((weak));
+
+/*
+ * Would the patched program in work.out make new threads abort? See
+ * patch_threads_abort(). Reads a variable and emulates: no system call.
+ */
+static bool threads_would_abort(size_t len, size_t out_len)
+{
+#if defined(SYS_clone3) && defined(SYS_rseq)
+	size_t n;
+	const struct arch_abi *own = arch_native(&n)[0];
+
+	if (!&__rseq_size || __rseq_size == 0)
+		return false;
+	return patch_threads_abort(work.in, len, work.out, out_len, own->audit,
+				   SYS_clone3, SYS_rseq);
+#else
+	(void)len;
+	(void)out_len;
+	return false;
+#endif
+}
+
 /* Decide for one filter; the lock is held. Returns the patched length or 0. */
 static size_t decide(const struct sock_fprog *prog, const char *via)
 {
-	const struct analyze_opts opts = {
-		conf.set.deny, SECCOMP_RET_ERRNO | conf.set.err
+	struct analyze_opts opts = {
+		conf.set.deny, SECCOMP_RET_ERRNO | conf.set.err, false, 0, 0
 	};
-	struct log_event ev = { via, prog->len, NULL, 0, 0, NULL };
+	struct log_event ev = { via, prog->len, NULL, 0, 0, NULL, false, false };
 	const struct arch_abi *const *abis;
 	size_t nabis;
 	char msg[CONF_ERR_MAX + 64];
@@ -170,6 +196,20 @@ static size_t decide(const struct sock_fprog *prog, const char *via)
 	abis = arch_native(&nabis);
 	ev.rc = patch_filter(prog->filter, prog->len, abis, nabis, &opts, &work,
 			     &ev.out_len);
+	ev.threads = ev.rc == 0 && ev.out_len &&
+		     threads_would_abort(prog->len, ev.out_len);
+	if (ev.threads && conf.set.rseq_guard) {
+		/* pthread_create keeps failing cleanly instead of aborting in
+		 * the new thread (see README, "rseq") */
+		opts.keep = true;
+		opts.keep_audit = abis[0]->audit;
+#ifdef SYS_clone3
+		opts.keep_nr = SYS_clone3;
+#endif
+		ev.rc = patch_filter(prog->filter, prog->len, abis, nabis, &opts,
+				     &work, &ev.out_len);
+		ev.guarded = true;
+	}
 	ev.rep = &work.rep;
 	log_filter(&ev);
 	if (ev.rc || conf.set.mode == CONF_DRY_RUN)

@@ -232,7 +232,7 @@ static const char *const corpus[] = {
 static void bench_filters(const char *dir)
 {
 	static struct sock_filter f[CBPF_MAX_INSNS], patched[CBPF_MAX_INSNS];
-	const struct analyze_opts opts = { ANALYZE_DENY_DEFAULT, cbpf_ret_errno(ENOSYS) };
+	const struct analyze_opts opts = { .deny = ANALYZE_DENY_DEFAULT, .stub_ret = cbpf_ret_errno(ENOSYS) };
 	size_t i, nn, len, plen = 0;
 	const struct arch_abi *const *native = arch_native(&nn);
 	int r, reps = 200;
@@ -260,7 +260,7 @@ static void bench_filters(const char *dir)
 static void bench_hot_path(const char *dir)
 {
 	static struct sock_filter f[CBPF_MAX_INSNS], patched[CBPF_MAX_INSNS];
-	const struct analyze_opts opts = { ANALYZE_DENY_DEFAULT, cbpf_ret_errno(ENOSYS) };
+	const struct analyze_opts opts = { .deny = ANALYZE_DENY_DEFAULT, .stub_ret = cbpf_ret_errno(ENOSYS) };
 	size_t nn, len, plen;
 	const struct arch_abi *const *native = arch_native(&nn);
 	double sum[2][2] = { { 0 } };

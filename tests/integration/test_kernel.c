@@ -6,11 +6,11 @@
  * two runs, so a test fails if the shim does nothing, does too much, or
  * breaks a call it should pass through.
  *
- * All runs set GLIBC_TUNABLES=glibc.pthread.rseq=0: a filter installed
- * after startup meets rseq already registered, and glibc 2.36 then fails a
- * new thread whose rseq registration is refused (issue 7 tracks that hazard;
- * it is the same with and without the shim). bwrap installs its filter
- * before exec, so the bwrap test runs without the tunable.
+ * Most runs set GLIBC_TUNABLES=glibc.pthread.rseq=0: a filter installed
+ * after startup meets rseq already registered, and glibc 2.36 aborts a new
+ * thread whose rseq registration is refused; test_rseq_hazard covers what
+ * enostub does then. bwrap installs its filter before exec, so the bwrap
+ * test runs without the tunable.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -456,6 +456,72 @@ static void test_bwrap(void **state)
 	assert_non_null(strstr(r.out, "prctl filter of 880 instructions: patched"));
 }
 
+/* ---- threads and rseq, without the tunable ---------------------------- */
+
+static void helper_rseq(enum preload p, struct run *r, const char *filter, const char *conf)
+{
+	char load[256], confenv[256];
+	char *argv[] = { HELPER_PATH, load, "close_range", "faccessat", "pthread", NULL };
+	char *env_guard[] = { "PATH=/usr/bin:/bin", "LD_PRELOAD=" SHIM_PATH,
+			      "ENOSTUB_LOG=stderr", confenv, NULL };
+
+	snprintf(load, sizeof(load), "prctl:%s", filter);
+	snprintf(confenv, sizeof(confenv), "ENOSTUB_CONFIG=%s", conf ? conf : "");
+	run_argv(argv, conf ? env_guard : p == WITH ? env_bwrap_shim : env_bwrap_plain, r);
+}
+
+static void assert_aborted(const struct run *r)
+{
+	assert_true(WIFSIGNALED(r->status));
+	assert_int_equal(WTERMSIG(r->status), SIGABRT);
+	assert_true(has(r, "Fatal glibc error: rseq registration failed"));
+}
+
+/* A filter installed after startup, then a thread: glibc registered rseq
+ * at startup, the filter refuses rseq (334, unknown to the 2019 profile). */
+static void test_rseq_hazard(void **state)
+{
+	char conf[] = "/tmp/enostub-rseq-XXXXXX";
+	struct run r;
+	int fd;
+
+	(void)state;
+	/* runc's stub answers ENOSYS for clone3: glibc falls back to clone and
+	 * the new thread aborts */
+	helper_rseq(WITHOUT, &r, CORPUS_DIR "/runc-1.1.5-patched-docker-default-v19.03.0.bpf", NULL);
+	assert_aborted(&r);
+
+	/* without a stub, pthread_create fails cleanly */
+	helper_rseq(WITHOUT, &r, DOCKER_2019, NULL);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "pthread=EPERM"));
+
+	/* enostub by default serves the common case (filters installed just
+	 * before exec) like runc, and says what will happen here */
+	helper_rseq(WITH, &r, DOCKER_2019, NULL);
+	assert_aborted(&r);
+	assert_true(has(&r, "close_range=ENOSYS"));
+	assert_true(has(&r, "faccessat=ok"));
+	assert_non_null(strstr(r.out, "warning: glibc registered rseq before this filter"));
+
+	/* rseq_guard: clone3 is left to the filter, nothing aborts */
+	fd = mkstemp(conf);
+	assert_true(fd >= 0);
+	assert_true(write(fd, "rseq_guard = true;\n", 19) == 19);
+	close(fd);
+	helper_rseq(WITH, &r, DOCKER_2019, conf);
+	unlink(conf);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "close_range=ENOSYS"));
+	assert_true(has(&r, "faccessat=ok"));
+	assert_true(has(&r, "pthread=EPERM"));
+	assert_non_null(strstr(r.out, "x86_64: nr 334-434,436-4095"));
+	assert_non_null(strstr(r.out, "rseq_guard: clone3 left to the filter"));
+
+	/* with rseq off in glibc no guard is needed: test_paths (tunable set)
+	 * checks pthread=ok; before exec (test_bwrap) nothing is needed */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_untouched),
 		cmocka_unit_test(test_installed_program),
 		cmocka_unit_test(test_bwrap),
+		cmocka_unit_test(test_rseq_hazard),
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);

@@ -114,16 +114,16 @@ static void sweep_random(const struct sock_filter *p, size_t plen, size_t olen,
 	}
 }
 
-/* Patch @olen instructions of orig[] for @abis and check the promise. */
-static struct tally check_filter(const char *what,
-				 const struct arch_abi *const *abis, size_t nabis,
-				 size_t olen)
+/* Patch @olen instructions of orig[] for @abis with @opts, check the promise. */
+static struct tally check_filter_opts(const char *what,
+				      const struct arch_abi *const *abis, size_t nabis,
+				      size_t olen, const struct analyze_opts *opts)
 {
 	size_t n, i, plen;
 	const struct arch_abi *all = arch_all(&n);
 	struct tally t = { 0, 0 };
 
-	assert_int_equal(patch_filter(orig, olen, abis, nabis, &test_opts, &work,
+	assert_int_equal(patch_filter(orig, olen, abis, nabis, opts, &work,
 				      &plen), 0);
 	if (plen == 0) {
 		memcpy(work.out, orig, olen * sizeof(orig[0]));
@@ -142,6 +142,13 @@ static struct tally check_filter(const char *what,
 	print_message("  %-48s %6zu+%-3zu insns %8lu runs %7lu ENOSYS\n", what,
 		      olen, plen - olen, t.runs, t.enosys);
 	return t;
+}
+
+static struct tally check_filter(const char *what,
+				 const struct arch_abi *const *abis, size_t nabis,
+				 size_t olen)
+{
+	return check_filter_opts(what, abis, nabis, olen, &test_opts);
 }
 
 static const struct arch_abi *const *all_abis(size_t *n)
@@ -328,6 +335,54 @@ static void test_same_cache(void **state)
 	}
 }
 
+/*
+ * rseq_guard: a number kept out of the stub keeps the filter's verdict,
+ * wherever it falls in a range (first, last, middle, a range of one), and
+ * the promise holds for everything else. Docker v19.03 on x86_64 stubs
+ * 334-4095; x86_64 is all_abis()[0].
+ */
+static void test_keep_number(void **state)
+{
+	static const struct { uint32_t keep; size_t nranges; } cases[] = {
+		{ 435, 2 },		/* 334-434, 436-4095 */
+		{ 334, 1 },		/* 335-4095 */
+		{ 4095, 1 },		/* 334-4094 */
+		{ 100, 1 },		/* known to the filter: nothing to keep */
+	};
+	struct analyze_opts o = test_opts;
+	size_t i, n, olen = load_corpus("docker-default-v19.03.0.bpf", orig), plen;
+	const struct arch_abi *const *abis = all_abis(&n);
+	struct seccomp_data d;
+	char what[64];
+
+	(void)state;
+	o.keep = true;
+	o.keep_audit = AUDIT_ARCH_X86_64;
+	for (i = 0; i < N(cases); i++) {
+		o.keep_nr = cases[i].keep;
+		snprintf(what, sizeof(what), "docker v19.03, x86_64 keeps %u", cases[i].keep);
+		check_filter_opts(what, abis, 3, olen, &o);
+		assert_int_equal(work.rep.abi[0].nranges, cases[i].nranges);
+		d = mkdata(AUDIT_ARCH_X86_64, cases[i].keep);
+		assert_int_equal(cbpf_run(work.out, work.rep.stub_len + olen, &d),
+				 cbpf_run(orig, olen, &d));
+		/* the x32 ABI shares the audit arch but not the number */
+		assert_int_equal(work.rep.abi[2].verdict, ANALYZE_STUB);
+		assert_int_equal(work.rep.abi[2].ranges[0].lo, 0x40000224);
+	}
+
+	/* the hazard: clone3 changes, rseq refused */
+	assert_int_equal(patch_filter(orig, olen, abis, 3, &test_opts, &work, &plen), 0);
+	assert_true(patch_threads_abort(orig, olen, work.out, plen, AUDIT_ARCH_X86_64, 435, 334));
+	o.keep_nr = 435;
+	assert_int_equal(patch_filter(orig, olen, abis, 3, &o, &work, &plen), 0);
+	assert_false(patch_threads_abort(orig, olen, work.out, plen, AUDIT_ARCH_X86_64, 435, 334));
+	/* no hazard when the filter lets "rseq" through (nr 0, read, is allowed) */
+	assert_int_equal(patch_filter(orig, olen, abis, 3, &test_opts, &work, &plen), 0);
+	assert_false(patch_threads_abort(orig, olen, work.out, plen, AUDIT_ARCH_X86_64, 435, 0));
+	(void)n;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_against_runc),
 		cmocka_unit_test(test_same_cache),
+		cmocka_unit_test(test_keep_number),
 	};
 
 	return run_group("property", tests, N(tests));

@@ -27,7 +27,7 @@ static void test_log_line(void **state)
 	static struct patch_work work;
 	static struct sock_filter f[CBPF_MAX_INSNS];
 	struct conf_settings set;
-	struct log_event ev = { "prctl", 0, &work.rep, 0, 0, NULL };
+	struct log_event ev = { "prctl", 0, &work.rep, 0, 0, NULL, false, false };
 	size_t nn;
 	const struct arch_abi *const *native = arch_native(&nn);
 	char line[1024], want[128];

@@ -41,7 +41,7 @@
 
 #define RET_ENOSYS (SECCOMP_RET_ERRNO | ENOSYS)
 
-static const struct analyze_opts test_opts = { ANALYZE_DENY_DEFAULT, RET_ENOSYS };
+static const struct analyze_opts test_opts = { .deny = ANALYZE_DENY_DEFAULT, .stub_ret = RET_ENOSYS };
 
 /* The corpus of real-world filters (copied from shared/corpus). */
 static const char *const corpus_files[] = {
