@@ -537,10 +537,19 @@ void conf_identify(struct conf_identity *id)
 			 program_invocation_short_name);
 }
 
-void conf_load(struct conf_state *st, bool secure)
+const char *conf_path(bool secure)
 {
 	const char *env = secure ? NULL : secure_getenv("ENOSTUB_CONFIG");
-	const char *path = env && env[0] ? env : ENOSTUB_SYSCONF;
+
+	if (env && env[0])
+		return env;
+	if (access(ENOSTUB_SYSCONF, F_OK) != 0 && errno == ENOENT)
+		return NULL;
+	return ENOSTUB_SYSCONF;
+}
+
+void conf_load(struct conf_state *st, bool secure, const char *path)
+{
 	struct conf_identity id;
 	struct conf_file *f;
 	int rc;
@@ -548,7 +557,7 @@ void conf_load(struct conf_state *st, bool secure)
 	memset(st, 0, sizeof(*st));
 	conf_defaults(&st->set);
 	strcpy(st->source, "built-in");
-	if (access(path, F_OK) != 0 && errno == ENOENT && path != env)
+	if (!path)
 		return;
 	f = malloc(sizeof(*f));
 	if (!f) {

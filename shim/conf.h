@@ -149,13 +149,22 @@ const struct conf_settings *conf_match(const struct conf_file *f,
 void conf_identify(struct conf_identity *id);
 
 /**
- * conf_load() - search, read and match the configuration for this process.
- * @st:     filled in; st->error set (and st->set the default) on failure
- * @secure: secure mode (AT_SECURE): $ENOSTUB_CONFIG is ignored
+ * conf_path() - the file to read: $ENOSTUB_CONFIG when set (ignored in
+ * secure mode), else ENOSTUB_SYSCONF unless it does not exist.
+ * @secure: secure mode (AT_SECURE)
  *
- * Without a configuration file this costs one failed open().
+ * Costs one access() when $ENOSTUB_CONFIG is not set.
+ * Return: the path, or NULL when the built-in settings apply.
  */
-void conf_load(struct conf_state *st, bool secure);
+const char *conf_path(bool secure);
+
+/**
+ * conf_load() - read @path and match the configuration for this process.
+ * @st:     filled in; st->error set (and st->set the default) on failure
+ * @secure: secure mode (AT_SECURE): only trusted files are read
+ * @path:   from conf_path(); NULL gives the built-in settings
+ */
+void conf_load(struct conf_state *st, bool secure, const char *path);
 
 /**
  * conf_describe() - the settings as configuration text, one line.

@@ -57,20 +57,17 @@ static int check_config(const char *file, const char *exe, const char *comm)
 	static struct conf_file f;
 	struct conf_identity id;
 	const struct conf_settings *s;
-	const char *env = getenv("ENOSTUB_CONFIG");
 	char err[CONF_ERR_MAX];
 	unsigned int line;
 	int rc;
 
-	if (!file)
-		file = env && env[0] ? env : ENOSTUB_SYSCONF;
-	rc = conf_read(file, false, &f, err, sizeof(err));
-	if (rc == -ENOENT && file != env && file == (const char *)ENOSTUB_SYSCONF) {
-		printf("no configuration file (%s): built-in settings\n", file);
+	if (!file && !(file = conf_path(false))) {
+		printf("no configuration file (%s): built-in settings\n", ENOSTUB_SYSCONF);
 		conf_defaults(&f.global);
 		print_settings(&f.global);
 		return 0;
 	}
+	rc = conf_read(file, false, &f, err, sizeof(err));
 	if (rc) {
 		if (rc == -ENOENT)
 			snprintf(err, sizeof(err), "%s: %s", file, strerror(ENOENT));

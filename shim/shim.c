@@ -112,37 +112,35 @@ static bool plausible(const void *p)
 /*
  * Read the configuration. Normally the constructor does it; if another
  * library's constructor installs a filter before ours has run, it happens
- * then (under the lock), before that filter is forwarded.
+ * then (under the lock), before that filter is forwarded. Every process
+ * that loads the library pays for this, so the common case (no file) is
+ * one failed access() and touches nothing else: the built-in settings are
+ * already in place.
  */
 static void shim_configure(void)
 {
-	if (__atomic_load_n(&configured, __ATOMIC_ACQUIRE))
-		return;
-	conf_load(&conf, getauxval(AT_SECURE) != 0);
-	if (conf.error[0]) {
-		/* say so where it can be seen; patch nothing */
-		conf.set.target = CONF_LOG_STDERR;
-		conf.set.level = CONF_INFO;
-	}
-	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
-}
-
-/*
- * Every process that loads the library pays for this, so the common case
- * (no file) is one failed access() and touches nothing else; the built-in
- * settings are already in place.
- */
-__attribute__((constructor)) static void shim_init(void)
-{
 	int saved = errno;
 	bool secure = getauxval(AT_SECURE) != 0;
-	const char *env = secure ? NULL : secure_getenv("ENOSTUB_CONFIG");
+	const char *path;
 
-	if ((!env || !env[0]) && access(ENOSTUB_SYSCONF, F_OK) != 0 && errno == ENOENT)
-		__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
-	else
-		shim_configure();
+	if (__atomic_load_n(&configured, __ATOMIC_ACQUIRE))
+		return;
+	path = conf_path(secure);
+	if (path) {
+		conf_load(&conf, secure, path);
+		if (conf.error[0]) {
+			/* say so where it can be seen; patch nothing */
+			conf.set.target = CONF_LOG_STDERR;
+			conf.set.level = CONF_INFO;
+		}
+	}
+	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
 	errno = saved;
+}
+
+__attribute__((constructor)) static void shim_init(void)
+{
+	shim_configure();
 }
 
 /* glibc 2.35+: size of the rseq area registered at startup, 0 if none

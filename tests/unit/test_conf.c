@@ -319,25 +319,25 @@ static void test_load(void **state)
 	assert_int_equal(chmod(path, 0644), 0);
 	setenv("ENOSTUB_CONFIG", path, 1);
 
-	conf_load(&st, false);
+	conf_load(&st, false, conf_path(false));
 	assert_string_equal(st.error, "");
 	assert_string_equal(st.source, path);
 	assert_int_equal(st.rule_line, 2);		/* this program's comm */
 	assert_int_equal(st.set.mode, CONF_DRY_RUN);
 	assert_int_equal(st.set.err, 95);
 
-	conf_load(&st, true);				/* secure: not read */
+	conf_load(&st, true, conf_path(true));		/* secure: not read */
 	assert_string_not_equal(st.source, path);
 
 	fd = open(path, O_WRONLY | O_TRUNC);
 	dprintf(fd, "mode = \"off\";\nerrno = ;\n");
 	close(fd);
-	conf_load(&st, false);
+	conf_load(&st, false, conf_path(false));
 	assert_non_null(strstr(st.error, ":2: syntax error"));
 	assert_int_equal(st.set.mode, CONF_PATCH);	/* defaults, flagged unusable */
 
 	unlink(path);
-	conf_load(&st, false);				/* named but missing: an error */
+	conf_load(&st, false, conf_path(false));	/* named but missing */
 	assert_non_null(strstr(st.error, "No such file or directory"));
 	unsetenv("ENOSTUB_CONFIG");
 }
