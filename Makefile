@@ -69,7 +69,7 @@ $(HELPER): tests/integration/helper.c
 $(EARLY): tests/integration/early.c
 	$(CC) -shared -fPIC -std=gnu11 $(WARN) $(CFLAGS) $< -o $@
 
-tests/integration/%: tests/integration/%.c $(LIB) $(HELPER) $(EARLY)
+tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(HELPER) $(EARLY)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim $(TEST_DEFS) \
 	  $< -o $@ $$(pkg-config --libs cmocka)
 

@@ -25,16 +25,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "runner.h"
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define OUT_MAX 8192
 
 static char dir[] = "/tmp/enostub-config-test-XXXXXX";
 static char conf_path[128], conf_env[160], log_path[128];
-
-struct run {
-	char out[OUT_MAX];      /* stdout and stderr, "\n"-prefixed */
-	int status;
-};
 
 static void write_conf(const char *text)
 {
@@ -50,33 +46,10 @@ static void write_conf(const char *text)
 static void run_env(struct run *r, const char *path, const char *steps,
 		    const char *preload, const char *extra)
 {
-	char buf[512], *argv[12] = { (char *)path }, *save = NULL, *tok;
 	char *envp[] = { "GLIBC_TUNABLES=glibc.pthread.rseq=0", (char *)preload,
 			 conf_env, (char *)extra, NULL };
-	int argc = 1, fds[2];
-	size_t len = 1;
-	ssize_t n;
-	pid_t pid;
 
-	snprintf(buf, sizeof(buf), "%s", steps);
-	for (tok = strtok_r(buf, " ", &save); tok && argc < 11; tok = strtok_r(NULL, " ", &save))
-		argv[argc++] = tok;
-	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		execve(path, argv, envp);
-		_exit(127);
-	}
-	close(fds[1]);
-	strcpy(r->out, "\n");
-	while (len < OUT_MAX - 1 && (n = read(fds[0], r->out + len, OUT_MAX - 1 - len)) > 0)
-		len += (size_t)n;
-	r->out[len] = '\0';
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &r->status, 0), pid);
+	run_steps(r, path, steps, envp);
 	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0)
 		fail_msg("status 0x%x, output:%s", r->status, r->out);
 }
@@ -84,15 +57,6 @@ static void run_env(struct run *r, const char *path, const char *steps,
 static void run(struct run *r, const char *path, const char *steps, const char *extra)
 {
 	run_env(r, path, steps, "LD_PRELOAD=" SHIM_PATH, extra);
-}
-
-static bool has(const struct run *r, const char *text)
-{
-	bool ok = strstr(r->out, text) != NULL;
-
-	if (!ok)
-		fprintf(stderr, "missing \"%s\" in:%s", text, r->out);
-	return ok;
 }
 
 #define OLD "prctl:builtin:old close_range"
@@ -123,31 +87,31 @@ static void test_modes(void **state)
 	(void)state;
 	write_conf("mode = \"patch\";\n");
 	run(&r, HELPER_PATH, OLD, NULL);
-	assert_true(has(&r, "\nclose_range=ENOSYS\n"));
+	assert_true(has_text(&r, "\nclose_range=ENOSYS\n"));
 	assert_null(strstr(r.out, "enostub:"));		/* log target none */
 
 	write_conf("mode = \"off\";\nlog = { target = \"stderr\"; };\n");
 	run(&r, HELPER_PATH, OLD, NULL);
-	assert_true(has(&r, "\nclose_range=EPERM\n"));
-	assert_true(has(&r, "prctl filter of 344 instructions: forwarded untouched (mode off)"));
+	assert_true(has_text(&r, "\nclose_range=EPERM\n"));
+	assert_true(has_text(&r, "prctl filter of 344 instructions: forwarded untouched (mode off)"));
 
 	write_conf("mode = \"dry-run\";\nlog = { target = \"stderr\"; };\n");
 	run(&r, HELPER_PATH, OLD, NULL);
-	assert_true(has(&r, "\nclose_range=EPERM\n"));
-	assert_true(has(&r, "dry-run, forwarded untouched; would patch, 7 stub "
+	assert_true(has_text(&r, "\nclose_range=EPERM\n"));
+	assert_true(has_text(&r, "dry-run, forwarded untouched; would patch, 7 stub "
 			"instructions would answer ENOSYS; x86_64: nr 334-4095"));
 
 	write_conf("errno = \"EOPNOTSUPP\";\n");
 	run(&r, HELPER_PATH, OLD " clone3", NULL);
-	assert_true(has(&r, "\nclose_range=EOPNOTSUPP\n"));
-	assert_true(has(&r, "\nclone3=EOPNOTSUPP\n"));
+	assert_true(has_text(&r, "\nclose_range=EOPNOTSUPP\n"));
+	assert_true(has_text(&r, "\nclone3=EOPNOTSUPP\n"));
 
 	/* EPERM is not counted as a denial: the filter is left alone */
 	write_conf("deny_actions = [\"kill_process\", \"kill_thread\"];\n"
 		   "log = { target = \"stderr\"; };\n");
 	run(&r, HELPER_PATH, OLD, NULL);
-	assert_true(has(&r, "\nclose_range=EPERM\n"));
-	assert_true(has(&r, "x86_64: the default action is not a denial"));
+	assert_true(has_text(&r, "\nclose_range=EPERM\n"));
+	assert_true(has_text(&r, "x86_64: the default action is not a denial"));
 }
 
 /* A rule for one program applies to it and not to another. */
@@ -162,13 +126,13 @@ static void test_program_rules(void **state)
 	/* comm is the base name of the file executed */
 	write_conf("programs = ( { comm = \"helper\"; mode = \"off\"; } );\n");
 	run(&r, HELPER_PATH, OLD, NULL);
-	assert_true(has(&r, "\nclose_range=EPERM\n"));
+	assert_true(has_text(&r, "\nclose_range=EPERM\n"));
 	run(&r, other, OLD, NULL);
-	assert_true(has(&r, "\nclose_range=ENOSYS\n"));
+	assert_true(has_text(&r, "\nclose_range=ENOSYS\n"));
 	/* exe globs see the real executable, whatever the name */
 	write_conf("programs = ( { exe = \"*/integration/help?r\"; errno = 95; } );\n");
 	run(&r, other, OLD, NULL);
-	assert_true(has(&r, "\nclose_range=EOPNOTSUPP\n"));
+	assert_true(has_text(&r, "\nclose_range=EOPNOTSUPP\n"));
 	unlink(other);
 }
 
@@ -190,20 +154,20 @@ static void test_bad_config(void **state)
 	for (i = 0; i < N(cases); i++) {
 		write_conf(cases[i].text);
 		run(&r, HELPER_PATH, OLD, NULL);
-		assert_true(has(&r, "\nload=ok\n"));
-		assert_true(has(&r, "\nclose_range=EPERM\n"));
+		assert_true(has_text(&r, "\nload=ok\n"));
+		assert_true(has_text(&r, "\nclose_range=EPERM\n"));
 		snprintf(want, sizeof(want), "configuration ignored, filters forwarded "
 			 "untouched: %s/%s", dir, cases[i].want);
-		assert_true(has(&r, want));
+		assert_true(has_text(&r, want));
 	}
 	unlink(conf_path);
 	run(&r, HELPER_PATH, OLD, NULL);
-	assert_true(has(&r, "\nclose_range=EPERM\n"));
-	assert_true(has(&r, "enostub.conf: No such file or directory"));
+	assert_true(has_text(&r, "\nclose_range=EPERM\n"));
+	assert_true(has_text(&r, "enostub.conf: No such file or directory"));
 	assert_int_equal(mkdir(conf_path, 0755), 0);
 	run(&r, HELPER_PATH, OLD, NULL);
-	assert_true(has(&r, "\nclose_range=EPERM\n"));
-	assert_true(has(&r, "enostub.conf: not a regular file"));
+	assert_true(has_text(&r, "\nclose_range=EPERM\n"));
+	assert_true(has_text(&r, "enostub.conf: not a regular file"));
 	assert_int_equal(rmdir(conf_path), 0);
 }
 
@@ -229,7 +193,7 @@ static void test_log_targets_and_levels(void **state)
 	snprintf(text, sizeof(text), "log = { target = \"%s\"; level = \"notice\"; };\n", log_path);
 	write_conf(text);
 	run(&r, HELPER_PATH, "prctl:builtin:allow " OLD, NULL);
-	assert_true(has(&r, "\nclose_range=ENOSYS\n"));
+	assert_true(has_text(&r, "\nclose_range=ENOSYS\n"));
 	assert_null(strstr(r.out, "enostub:"));		/* not on stderr */
 	read_log(logged, sizeof(logged));
 	/* notice: the patched filter only, not the untouched allow filter */
@@ -246,8 +210,8 @@ static void test_log_targets_and_levels(void **state)
 	/* $ENOSTUB_LOG overrides the target; info also tells what was left */
 	write_conf("log = { target = \"none\"; level = \"info\"; };\n");
 	run(&r, HELPER_PATH, "prctl:builtin:allow " OLD, "ENOSTUB_LOG=stderr");
-	assert_true(has(&r, "instructions: forwarded untouched (no ABI needs a stub)"));
-	assert_true(has(&r, "instructions: patched"));
+	assert_true(has_text(&r, "instructions: forwarded untouched (no ABI needs a stub)"));
+	assert_true(has_text(&r, "instructions: patched"));
 }
 
 /* Logged to syslog: a private /dev/log in a mount namespace receives it. */
@@ -307,19 +271,19 @@ static void test_read_before_jail(void **state)
 	(void)state;
 	write_conf("errno = \"EOPNOTSUPP\";\n");
 	run(&r, HELPER_PATH, "jail " OLD, NULL);
-	assert_true(has(&r, "\njail=ok\n"));
-	assert_true(has(&r, "\nclose_range=EOPNOTSUPP\n"));
+	assert_true(has_text(&r, "\njail=ok\n"));
+	assert_true(has_text(&r, "\nclose_range=EOPNOTSUPP\n"));
 
 	snprintf(text, sizeof(text), "errno = \"EOPNOTSUPP\";\n"
 		 "log = { target = \"%s\"; };\n", log_path);
 	write_conf(text);
 	run(&r, HELPER_PATH, "jail " OLD, NULL);
-	assert_true(has(&r, "\nclose_range=EOPNOTSUPP\n"));
+	assert_true(has_text(&r, "\nclose_range=EOPNOTSUPP\n"));
 	unlink(log_path);
 
 	write_conf("programs = ( { comm = \"helper\"; errno = \"EOPNOTSUPP\"; } );\n");
 	run(&r, HELPER_PATH, "seccomp:builtin:kill-min seccomp:builtin:old close_range", NULL);
-	assert_true(has(&r, "\nclose_range=EOPNOTSUPP\n"));
+	assert_true(has_text(&r, "\nclose_range=EOPNOTSUPP\n"));
 }
 
 /* Another library's constructor installs a filter before enostub's own
@@ -333,9 +297,9 @@ static void test_filter_before_constructor(void **state)
 	run_env(&r, HELPER_PATH, "-n close_range",
 		"LD_PRELOAD=" SHIM_PATH " " EARLY_PATH,
 		"EARLY_FILTER=" CORPUS_DIR "/docker-default-v19.03.0.bpf");
-	assert_true(has(&r, "prctl filter of 880 instructions: patched, 15 stub "
+	assert_true(has_text(&r, "prctl filter of 880 instructions: patched, 15 stub "
 			"instructions answer EOPNOTSUPP"));
-	assert_true(has(&r, "\nclose_range=EOPNOTSUPP\n"));
+	assert_true(has_text(&r, "\nclose_range=EOPNOTSUPP\n"));
 }
 
 int main(void)

@@ -32,19 +32,15 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "runner.h"
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_INSNS 4096
-#define OUT_MAX 16384
 #define DOCKER_2019 CORPUS_DIR "/docker-default-v19.03.0.bpf"
 
 /* WITH logs to stderr (the log line costs getpid and write); QUIET is the
  * shim as deployed by default: no system call of its own. */
 enum preload { WITHOUT, WITH, QUIET };
-
-struct run {
-	char out[OUT_MAX];	/* stdout and stderr, "\n"-prefixed */
-	int status;		/* from waitpid */
-};
 
 struct filter {
 	struct sock_filter insn[MAX_INSNS];
@@ -67,96 +63,11 @@ static char *const env_bwrap_shim[] = {
 	"PATH=/usr/bin:/bin", "LD_PRELOAD=" SHIM_PATH, "ENOSTUB_LOG=stderr", NULL,
 };
 
-/* Start argv with envp; the child's stdout+stderr go to *out_fd, its stdin
- * comes from *in_fd (both may be NULL: then stdin is /dev/null). */
-static pid_t spawn(char *const argv[], char *const envp[], int *out_fd, int *in_fd)
-{
-	int out[2], in[2];
-	pid_t pid;
-
-	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(in[0], STDIN_FILENO);
-		dup2(out[1], STDOUT_FILENO);
-		dup2(out[1], STDERR_FILENO);
-		execvpe(argv[0], argv, envp);
-		_exit(127);
-	}
-	close(out[1]);
-	close(in[0]);
-	*out_fd = out[0];
-	if (in_fd)
-		*in_fd = in[1];
-	else
-		close(in[1]);
-	return pid;
-}
-
-/* Read until EOF (or, with stop, until the output ends with stop). */
-static void collect(int fd, struct run *r, const char *stop)
-{
-	size_t len = strlen(r->out);
-	ssize_t n;
-
-	while (len < OUT_MAX - 1) {
-		n = read(fd, r->out + len, OUT_MAX - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		r->out[len] = '\0';
-		if (stop && len >= strlen(stop) && !strcmp(r->out + len - strlen(stop), stop))
-			break;
-	}
-}
-
-static void run_argv(char *const argv[], char *const envp[], struct run *r)
-{
-	int fd;
-	pid_t pid = spawn(argv, envp, &fd, NULL);
-
-	strcpy(r->out, "\n");
-	collect(fd, r, NULL);
-	close(fd);
-	assert_int_equal(waitpid(pid, &r->status, 0), pid);
-}
-
-/* Run the helper with up to 8 steps. */
+/* Run the helper with up to 10 steps. */
 static void helper(enum preload p, struct run *r, const char *steps)
 {
-	char buf[1024], *argv[12] = { HELPER_PATH }, *save = NULL, *tok;
-	int argc = 1;
-
-	snprintf(buf, sizeof(buf), "%s", steps);
-	for (tok = strtok_r(buf, " ", &save); tok && argc < 11; tok = strtok_r(NULL, " ", &save))
-		argv[argc++] = tok;
-	run_argv(argv, p == WITH ? env_shim : p == QUIET ? env_quiet : env_plain, r);
-}
-
-/* Does the output contain this whole line? Prints the output if not. */
-static bool has(const struct run *r, const char *line)
-{
-	char want[128];
-	bool ok;
-
-	snprintf(want, sizeof(want), "\n%s\n", line);
-	ok = strstr(r->out, want) != NULL;
-	if (!ok)
-		fprintf(stderr, "missing \"%s\" in:%s", line, r->out);
-	return ok;
-}
-
-static void assert_exited_ok(const struct run *r)
-{
-	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0)
-		fprintf(stderr, "status 0x%x, output:%s", r->status, r->out);
-	assert_true(WIFEXITED(r->status));
-	assert_int_equal(WEXITSTATUS(r->status), 0);
-	assert_true(has(r, "done=ok"));
+	run_steps(r, HELPER_PATH, steps,
+		  p == WITH ? env_shim : p == QUIET ? env_quiet : env_plain);
 }
 
 /* ---- every load path, a 2019-era deny-by-default filter ---------------- */

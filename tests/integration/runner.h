@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/* Running a child program and reading what it printed, for the integration
+ * tests. Header-only, static functions; include after <cmocka.h>. */
+#ifndef ENOSTUB_RUNNER_H
+#define ENOSTUB_RUNNER_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define OUT_MAX 16384
+
+struct run {
+	char out[OUT_MAX];	/* stdout and stderr, "\n"-prefixed */
+	int status;		/* from waitpid */
+};
+
+/* Start argv with envp; the child's stdout+stderr go to *out_fd, its stdin
+ * comes from *in_fd (both may be NULL: then stdin is /dev/null). */
+static inline pid_t spawn(char *const argv[], char *const envp[], int *out_fd, int *in_fd)
+{
+	int out[2], in[2];
+	pid_t pid;
+
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(in[0], STDIN_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		dup2(out[1], STDERR_FILENO);
+		execvpe(argv[0], argv, envp);
+		_exit(127);
+	}
+	close(out[1]);
+	close(in[0]);
+	*out_fd = out[0];
+	if (in_fd)
+		*in_fd = in[1];
+	else
+		close(in[1]);
+	return pid;
+}
+
+/* Read until EOF (or, with stop, until the output ends with stop). */
+static inline void collect(int fd, struct run *r, const char *stop)
+{
+	size_t len = strlen(r->out);
+	ssize_t n;
+
+	while (len < OUT_MAX - 1) {
+		n = read(fd, r->out + len, OUT_MAX - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		r->out[len] = '\0';
+		if (stop && len >= strlen(stop) && !strcmp(r->out + len - strlen(stop), stop))
+			break;
+	}
+}
+
+static inline void run_argv(char *const argv[], char *const envp[], struct run *r)
+{
+	int fd;
+	pid_t pid = spawn(argv, envp, &fd, NULL);
+
+	strcpy(r->out, "\n");
+	collect(fd, r, NULL);
+	close(fd);
+	assert_int_equal(waitpid(pid, &r->status, 0), pid);
+}
+
+/* Run @path with up to 10 space-separated arguments in @steps. */
+static inline void run_steps(struct run *r, const char *path, const char *steps,
+		      char *const envp[])
+{
+	char buf[1024], *argv[12] = { (char *)path }, *save = NULL, *tok;
+	int argc = 1;
+
+	snprintf(buf, sizeof(buf), "%s", steps);
+	for (tok = strtok_r(buf, " ", &save); tok && argc < 11; tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	run_argv(argv, envp, r);
+}
+
+/* Does the output contain @text? Prints the output if not. */
+static inline bool has_text(const struct run *r, const char *text)
+{
+	bool ok = strstr(r->out, text) != NULL;
+
+	if (!ok)
+		fprintf(stderr, "missing \"%s\" in:%s", text, r->out);
+	return ok;
+}
+
+/* Does the output contain this whole line? Prints the output if not. */
+static inline bool has(const struct run *r, const char *line)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "\n%s\n", line);
+	return has_text(r, want);
+}
+
+static inline void assert_exited_ok(const struct run *r)
+{
+	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0)
+		fprintf(stderr, "status 0x%x, output:%s", r->status, r->out);
+	assert_true(WIFEXITED(r->status));
+	assert_int_equal(WEXITSTATUS(r->status), 0);
+	assert_true(has(r, "done=ok"));
+}
+
+#endif /* ENOSTUB_RUNNER_H */
