@@ -16,14 +16,20 @@ DEB_PKGS := gcc make pkg-config libseccomp-dev libconfig-dev libcmocka-dev \
             bubblewrap
 APT_GET  := DEBIAN_FRONTEND=noninteractive apt-get -y -qq
 
-CORE_SRC := shim/cbpf.c shim/arch.c shim/analyze.c shim/stub.c shim/patch.c
+# Syscall tables: shim/systab_gen.h is generated from libseccomp's CSV data
+# and committed, so the build needs nothing outside the repository. With the
+# data present, make regenerates it when the data or the generator change.
+SYSDATA  ?= ../shared/data
+SYSDATA_CSV := $(wildcard $(SYSDATA)/syscalls-kver.csv $(SYSDATA)/syscalls-numbers.csv)
+
+CORE_SRC := shim/cbpf.c shim/arch.c shim/systab.c shim/analyze.c shim/stub.c shim/patch.c
 CORE_OBJ := $(CORE_SRC:.c=.o)
 CONF_OBJ := shim/conf.o shim/log.o
 SHIM_OBJ := shim/shim.o $(CONF_OBJ) $(CORE_OBJ)
 LIB      := shim/libenostub.so
 CLI      := shim/enostub
 
-UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_analyze tests/unit/test_stub \
+UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_systab tests/unit/test_analyze tests/unit/test_stub \
               tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf
 INTEG_TESTS := tests/integration/test_kernel tests/integration/test_config
 HELPER   := tests/integration/helper
@@ -34,7 +40,7 @@ BENCH    := tests/bench/bench tests/bench/empty.so
 TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
              -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"'
 
-.PHONY: all deps check unit integration demo bench clean
+.PHONY: all deps check unit integration demo bench clean tables tables-check
 all: $(LIB) $(CLI)
 
 deps:
@@ -48,6 +54,19 @@ deps:
 	    echo "missing Debian packages:$$missing (run 'make deps' as root)"; exit 1; \
 	  fi; \
 	fi
+
+ifeq ($(words $(SYSDATA_CSV)),2)
+shim/systab_gen.h: shim/gen-systab.awk $(SYSDATA_CSV)
+	awk -f shim/gen-systab.awk $(SYSDATA_CSV) > $@.tmp && mv $@.tmp $@
+tables: shim/systab_gen.h
+tables-check:
+	@awk -f shim/gen-systab.awk $(SYSDATA_CSV) | cmp -s - shim/systab_gen.h && \
+	  echo "tables: shim/systab_gen.h matches $(SYSDATA)" || \
+	  { echo "tables: shim/systab_gen.h is stale: run make tables"; exit 1; }
+else
+tables tables-check:
+	@echo "tables: $(SYSDATA) not found; using the committed shim/systab_gen.h"
+endif
 
 shim/%.o: shim/%.c shim/*.h
 	$(CC) $(ALLCFLAGS) -c $< -o $@
@@ -89,6 +108,7 @@ integration: deps $(INTEG_TESTS)
 	@set -e; for t in $(INTEG_TESTS); do ./$$t; done
 
 check: deps
+	$(MAKE) tables-check
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) integration

@@ -22,6 +22,7 @@
 #include "cbpf.h"
 #include "patch.h"
 #include "stub.h"
+#include "systab.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
