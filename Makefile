@@ -29,7 +29,7 @@ SHIM_OBJ := shim/shim.o $(CONF_OBJ) $(CORE_OBJ)
 LIB      := shim/libenostub.so
 CLI      := shim/enostub
 
-UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_systab tests/unit/test_analyze tests/unit/test_stub \
+UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_systab tests/unit/test_analyze tests/unit/test_kver tests/unit/test_stub \
               tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf
 INTEG_TESTS := tests/integration/test_kernel tests/integration/test_config
 HELPER   := tests/integration/helper

@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include "systab.h"
+
 enum kind { V_CONST, V_ARCH, V_NR, V_DATA, V_NRX };
 
 struct ctx {
@@ -402,4 +404,157 @@ void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
 	out->ranges[0] = (struct analyze_range){ lo, abi->nr_last };
 	out->nranges = 1;
 	add_nr0(prog, len, opts, work, out);
+}
+
+/* Kernel-version: what each number below the max-known range is. */
+enum { CLS_KEEP, CLS_WANT, CLS_FREE };
+
+struct kver_ctx {
+	const struct sock_filter *prog;
+	size_t len;
+	const struct analyze_opts *opts;
+	struct analyze_work *work;
+	struct analyze_abi *out;
+	bool full;              /* ranges[] ran out of room */
+};
+
+/* The newest release among the table's syscalls the filter compares,
+ * 0 if it compares none of them. */
+static uint16_t auto_baseline(const struct analyze_abi *a,
+			      const struct systab_ent *t, size_t n)
+{
+	uint16_t b = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (t[i].kver > b && analyze_is_known(a, a->abi->nr_base + t[i].nr))
+			b = t[i].kver;
+	}
+	return b;
+}
+
+/* Class of every number from 0 to @top (relative to the ABI's base). */
+static void classify(const struct analyze_abi *a, const struct systab_ent *t,
+		     size_t n, uint16_t baseline, uint32_t top, uint8_t *cls)
+{
+	size_t i;
+
+	memset(cls, CLS_FREE, top + 1);
+	for (i = 0; i < n && t[i].nr <= top; i++)
+		cls[t[i].nr] = t[i].kver > baseline ? CLS_WANT : CLS_KEEP;
+	for (i = 0; i <= top; i++) {
+		if (analyze_is_known(a, a->abi->nr_base + (uint32_t)i))
+			cls[i] = CLS_KEEP;
+	}
+}
+
+/* Add [lo, hi] (relative; trimmed to wanted numbers) where the filter is
+ * proven to deny all of it; otherwise try both halves. */
+static void add_proven(struct kver_ctx *k, uint32_t lo, uint32_t hi)
+{
+	const uint8_t *cls = k->work->cls;
+	struct analyze_abi *out = k->out;
+	uint32_t base = out->abi->nr_base, ret, mid;
+
+	while (lo <= hi && cls[lo] != CLS_WANT)
+		lo++;
+	while (hi > lo && cls[hi] != CLS_WANT)
+		hi--;
+	if (lo > hi || k->full)
+		return;
+	if (analyze_prove(k->prog, k->len, out->abi, base + lo, base + hi,
+			  k->work, &ret)) {
+		if (!is_denial(ret, k->opts->deny) || ret == k->opts->stub_ret)
+			return;
+		if (out->nranges == ANALYZE_MAX_RANGES) {
+			k->full = true;
+			return;
+		}
+		out->ranges[out->nranges++] = (struct analyze_range){ base + lo, base + hi };
+		for (; lo <= hi; lo++)
+			out->nadded += cls[lo] == CLS_WANT;
+		return;
+	}
+	if (lo == hi)
+		return;
+	mid = lo + (hi - lo) / 2;
+	add_proven(k, lo, mid);
+	add_proven(k, mid + 1, hi);
+}
+
+/* Sort by lo (ranges do not overlap) and join neighbours. */
+static void sort_join(struct analyze_abi *out)
+{
+	size_t i, j, m = 0;
+
+	for (i = 1; i < out->nranges; i++) {
+		struct analyze_range t = out->ranges[i];
+
+		for (j = i; j > 0 && out->ranges[j - 1].lo > t.lo; j--)
+			out->ranges[j] = out->ranges[j - 1];
+		out->ranges[j] = t;
+	}
+	for (i = 0; i < out->nranges; i++) {
+		if (m > 0 && out->ranges[m - 1].hi + 1 == out->ranges[i].lo)
+			out->ranges[m - 1].hi = out->ranges[i].hi;
+		else
+			out->ranges[m++] = out->ranges[i];
+	}
+	out->nranges = m;
+}
+
+void analyze_abi_kver(const struct sock_filter *prog, size_t len,
+		      const struct arch_abi *abi, const struct analyze_opts *opts,
+		      struct analyze_work *work, struct analyze_abi *out)
+{
+	struct kver_ctx k = { prog, len, opts, work, out, false };
+	struct analyze_range mk[2];
+	const struct systab_ent *t;
+	size_t n, nmk, i, start;
+	uint32_t top, r;
+
+	analyze_abi_maxknown(prog, len, abi, opts, work, out);
+	t = systab_abi(abi, &n);
+	if (out->verdict != ANALYZE_STUB || !t)
+		return;
+	out->baseline = opts->baseline ? opts->baseline : auto_baseline(out, t, n);
+	if (!out->baseline)
+		return;	/* no syscall of the table is compared: max-known */
+	nmk = out->nranges;
+	memcpy(mk, out->ranges, nmk * sizeof(mk[0]));
+	top = out->max_known - abi->nr_base;
+	classify(out, t, n, out->baseline, top, work->cls);
+	out->nranges = 0;
+	for (r = 0; r <= top; r++) {
+		if (work->cls[r] != CLS_WANT)
+			continue;
+		for (start = r; r < top && work->cls[r + 1] != CLS_KEEP; r++)
+			;
+		add_proven(&k, (uint32_t)start, r);
+	}
+	if (k.full || out->nranges + nmk > ANALYZE_MAX_RANGES) {
+		memcpy(out->ranges, mk, nmk * sizeof(mk[0]));
+		out->nranges = nmk;
+		out->nadded = 0;
+		out->why = "kernel-version needs too many ranges: max-known used";
+		return;
+	}
+	for (i = 0; i < nmk; i++)
+		out->ranges[out->nranges++] = mk[i];
+	sort_join(out);
+	out->strategy = ANALYZE_KERNEL_VERSION;
+	out->why = out->nadded ? "unknown numbers are denied by default, and "
+				 "syscalls newer than the baseline too"
+			       : "unknown numbers are denied by default; no syscall "
+				 "newer than the baseline is missing below them";
+}
+
+void analyze_abi(const struct sock_filter *prog, size_t len,
+		 const struct arch_abi *abi, const struct analyze_opts *opts,
+		 struct analyze_work *work, struct analyze_abi *out)
+{
+	if (opts->strategy == ANALYZE_KERNEL_VERSION)
+		analyze_abi_kver(prog, len, abi, opts, work, out);
+	else
+		analyze_abi_maxknown(prog, len, abi, opts, work, out);
 }

@@ -33,6 +33,12 @@ enum analyze_deny {
 #define ANALYZE_DENY_DEFAULT (ANALYZE_DENY_ERRNO | ANALYZE_DENY_KILL_PROCESS | \
 			      ANALYZE_DENY_KILL_THREAD | ANALYZE_DENY_TRAP)
 
+/* How the numbers to stub are chosen. */
+enum analyze_strategy {
+	ANALYZE_MAX_KNOWN = 0,  /* numbers above the largest known one (runc's) */
+	ANALYZE_KERNEL_VERSION, /* also syscalls newer than the baseline */
+};
+
 /* Most number ranges one ABI's stub may hold. */
 #define ANALYZE_MAX_RANGES 256
 
@@ -70,6 +76,9 @@ struct analyze_abi {
 	bool has_known;
 	uint32_t max_known;               /* largest known number (absolute) */
 	uint32_t deflt;                   /* default action for unknown numbers */
+	uint8_t strategy;                 /* enum analyze_strategy applied */
+	uint16_t baseline;                /* kernel-version: release used */
+	uint32_t nadded;                  /* kernel-version: syscalls added below max_known */
 	size_t nranges;
 	struct analyze_range ranges[ANALYZE_MAX_RANGES];
 };
@@ -79,6 +88,8 @@ struct analyze_opts {
 	uint32_t stub_ret;                /* what the stub returns, e.g. ERRNO(ENOSYS) */
 	bool keep;                        /* leave keep_nr of keep_audit to the filter */
 	uint32_t keep_audit, keep_nr;     /* (patch_filter() honours these) */
+	uint8_t strategy;                 /* enum analyze_strategy */
+	uint16_t baseline;                /* kernel-version: major << 8 | minor, 0 = auto */
 };
 
 /* Abstract value of a register or scratch word. */
@@ -95,6 +106,7 @@ struct analyze_state {
 /* Working memory of one pass; about 600 KiB, so callers keep it static. */
 struct analyze_work {
 	struct analyze_state st[CBPF_MAX_INSNS];
+	uint8_t cls[ARCH_NR_SPAN];        /* kernel-version: class of each number */
 };
 
 /**
@@ -136,6 +148,30 @@ void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
 			  const struct arch_abi *abi,
 			  const struct analyze_opts *opts,
 			  struct analyze_work *work, struct analyze_abi *out);
+
+/**
+ * analyze_abi_kver() - decide the kernel-version stub of one ABI.
+ * @prog, @len, @abi, @opts, @work, @out: as for analyze_abi_maxknown()
+ *
+ * The max-known ranges, plus every syscall of the ABI's table that the
+ * filter does not compare, that was added after the baseline (opts->baseline,
+ * or with 0 the newest release among the syscalls the filter compares) and
+ * that the filter is proven to deny. Numbers that are no syscall of the table
+ * may join a range. Falls back to max-known (out->strategy says so) when the
+ * ABI has no table, the filter compares no syscall of it, or the ranges would
+ * not fit.
+ */
+void analyze_abi_kver(const struct sock_filter *prog, size_t len,
+		      const struct arch_abi *abi, const struct analyze_opts *opts,
+		      struct analyze_work *work, struct analyze_abi *out);
+
+/**
+ * analyze_abi() - analyze_abi_maxknown() or analyze_abi_kver(), as
+ * opts->strategy says.
+ */
+void analyze_abi(const struct sock_filter *prog, size_t len,
+		 const struct arch_abi *abi, const struct analyze_opts *opts,
+		 struct analyze_work *work, struct analyze_abi *out);
 
 /**
  * analyze_is_known() - was @nr compared by the filter for this ABI?

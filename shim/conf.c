@@ -141,15 +141,16 @@ static int parse_strategy(struct parser *p, const config_setting_t *s,
 {
 	const char *v = string_of(p, s);
 
-	if (!v)
-		return fail(p, s->line, "strategy: expected a string (max-known)");
-	if (strcmp(v, "kernel-version") == 0)
-		return fail(p, s->line, "strategy: \"kernel-version\" is not available "
-			    "in this version of enostub (use max-known)");
-	if (strcmp(v, "max-known") != 0)
+	if (v && strcmp(v, "max-known") == 0)
+		set->strategy = CONF_MAX_KNOWN;
+	else if (v && strcmp(v, "kernel-version") == 0)
+		set->strategy = CONF_KERNEL_VERSION;
+	else if (v)
 		return fail(p, s->line, "strategy: \"%s\" is not one of max-known, "
 			    "kernel-version", v);
-	set->strategy = CONF_MAX_KNOWN;
+	else
+		return fail(p, s->line, "strategy: expected a string "
+			    "(max-known or kernel-version)");
 	return 0;
 }
 
@@ -604,10 +605,12 @@ size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
 		snprintf(err, sizeof(err), "\"%s\"", name);
 	else
 		snprintf(err, sizeof(err), "%u", s->err);
-	n = snprintf(buf, size, "mode = \"%s\"; strategy = \"max-known\"; "
+	n = snprintf(buf, size, "mode = \"%s\"; strategy = \"%s\"; "
 		     "baseline = \"%s\"; errno = %s; deny_actions = [%s]; "
 		     "rseq_guard = %s; log = { target = \"%s\"; level = \"%s\"; };",
-		     mode_names[s->mode], s->baseline ? base : "auto", err, deny,
+		     mode_names[s->mode],
+		     s->strategy == CONF_KERNEL_VERSION ? "kernel-version" : "max-known",
+		     s->baseline ? base : "auto", err, deny,
 		     s->rseq_guard ? "true" : "false", target, level_names[s->level]);
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size ? size - 1 : 0;
 }

@@ -40,7 +40,7 @@
 #define CONF_COMM_MAX  16       /* TASK_COMM_LEN */
 
 enum conf_mode { CONF_PATCH, CONF_DRY_RUN, CONF_OFF };
-enum conf_strategy { CONF_MAX_KNOWN };
+enum conf_strategy { CONF_MAX_KNOWN, CONF_KERNEL_VERSION };
 enum conf_target { CONF_LOG_NONE, CONF_LOG_STDERR, CONF_LOG_SYSLOG, CONF_LOG_FILE };
 /* A message is written when its level is at most the configured one. */
 enum conf_level { CONF_ERROR, CONF_NOTICE, CONF_INFO };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include "log.h"
+#include "systab.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,8 +57,10 @@ static void add(struct buf *b, const char *fmt, ...)
 		b->n += (size_t)r < b->size - b->n ? (size_t)r : b->size - b->n - 1;
 }
 
-static void add_abis(struct buf *b, const struct patch_report *rep, bool stubbed)
+static void add_abis(struct buf *b, const struct patch_report *rep, bool stubbed,
+		     uint8_t want)
 {
+	char kv[8];
 	size_t i, j;
 
 	for (i = 0; i < rep->nabis; i++) {
@@ -74,9 +77,16 @@ static void add_abis(struct buf *b, const struct patch_report *rep, bool stubbed
 			add(b, a->abi->nr_base >= 0x10000 ? "%s%#x-%#x" : "%s%u-%u",
 			    j ? "," : "nr ", a->ranges[j].lo, a->ranges[j].hi);
 		add(b, a->abi->nr_base >= 0x10000 ?
-		    " (default %#x, largest known %#x)" : " (default %#x, largest known %u)",
+		    " (default %#x, largest known %#x" : " (default %#x, largest known %u",
 		    a->deflt, a->max_known);
+		if (a->strategy == ANALYZE_KERNEL_VERSION)
+			add(b, ", baseline %s, %u newer syscalls below it",
+			    systab_kver_str(a->baseline, kv), a->nadded);
+		add(b, ")");
 	}
+	if (stubbed && rep->strategy != want)
+		add(b, "; kernel-version would not fit in 4096 instructions, "
+		    "max-known used");
 }
 
 size_t log_format(char *out, size_t size, const struct log_event *ev,
@@ -86,6 +96,7 @@ size_t log_format(char *out, size_t size, const struct log_event *ev,
 	const struct patch_report *rep = ev->rep;
 	char num[16];
 	const char *err = conf_errno_name(s->err, num, sizeof(num));
+	uint8_t want;
 
 	if (size == 0)
 		return 0;
@@ -107,9 +118,11 @@ size_t log_format(char *out, size_t size, const struct log_event *ev,
 			add(&b, ", error %d", -ev->rc);
 		add(&b, ")");
 	}
+	want = s->strategy == CONF_KERNEL_VERSION ? ANALYZE_KERNEL_VERSION
+						  : ANALYZE_MAX_KNOWN;
 	if (ev->out_len)
-		add_abis(&b, rep, true);
-	add_abis(&b, rep, false);
+		add_abis(&b, rep, true, want);
+	add_abis(&b, rep, false, want);
 	if (ev->guarded)
 		add(&b, "; rseq_guard: clone3 left to the filter, because glibc "
 		    "registered rseq before this filter, which refuses it, and a "

@@ -36,20 +36,50 @@ static void keep_number(struct analyze_abi *a, uint32_t nr)
 	}
 }
 
+/* Analyse every ABI with @strategy and build the stub into work->out.
+ * Return: stub length (0 if none), or -E2BIG if it does not fit. */
+static int build(size_t len, const struct arch_abi *const *abis, size_t nabis,
+		 const struct analyze_opts *opts, uint8_t strategy,
+		 struct patch_work *work)
+{
+	struct patch_report *rep = &work->rep;
+	struct analyze_opts o = *opts;
+	bool reset_a;
+	size_t i;
+	int n;
+
+	o.strategy = strategy;
+	for (i = 0; i < nabis; i++) {
+		analyze_abi(work->in, len, abis[i], &o, &work->flow, &rep->abi[i]);
+		if (o.keep && rep->abi[i].verdict == ANALYZE_STUB &&
+		    abis[i]->audit == o.keep_audit)
+			keep_number(&rep->abi[i], o.keep_nr);
+	}
+	rep->nabis = nabis;
+	rep->strategy = strategy;
+	/* The kernel starts a filter with A == 0; restore it unless the
+	 * original's first instruction loads A anyway. */
+	reset_a = BPF_CLASS(work->in[0].code) != BPF_LD;
+	n = stub_build(rep->abi, nabis, opts->stub_ret, reset_a, work->out,
+		       CBPF_MAX_INSNS);
+	if (n < 0 || (size_t)n + len > CBPF_MAX_INSNS)
+		return -E2BIG;
+	return n;
+}
+
 int patch_filter(const struct sock_filter *prog, size_t len,
 		 const struct arch_abi *const *abis, size_t nabis,
 		 const struct analyze_opts *opts, struct patch_work *work,
 		 size_t *out_len)
 {
 	struct patch_report *rep = &work->rep;
-	bool reset_a;
-	size_t i;
 	int n;
 
 	*out_len = 0;
 	rep->nabis = 0;
 	rep->orig_len = len;
 	rep->stub_len = 0;
+	rep->strategy = opts->strategy;
 	if (len == 0 || len > CBPF_MAX_INSNS || nabis > PATCH_MAX_ABIS) {
 		rep->why = "invalid program length";
 		return -EINVAL;
@@ -60,30 +90,21 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 		rep->why = "the kernel would reject this program";
 		return -EINVAL;
 	}
-	for (i = 0; i < nabis; i++) {
-		analyze_abi_maxknown(work->in, len, abis[i], opts, &work->flow,
-				     &rep->abi[i]);
-		if (opts->keep && rep->abi[i].verdict == ANALYZE_STUB &&
-		    abis[i]->audit == opts->keep_audit)
-			keep_number(&rep->abi[i], opts->keep_nr);
-	}
-	rep->nabis = nabis;
-	/* The kernel starts a filter with A == 0; restore it unless the
-	 * original's first instruction loads A anyway. */
-	reset_a = BPF_CLASS(work->in[0].code) != BPF_LD;
-	n = stub_build(rep->abi, nabis, opts->stub_ret, reset_a, work->out,
-		       CBPF_MAX_INSNS);
+	n = build(len, abis, nabis, opts, opts->strategy, work);
+	if (n == -E2BIG && opts->strategy != ANALYZE_MAX_KNOWN)
+		n = build(len, abis, nabis, opts, ANALYZE_MAX_KNOWN, work);
 	if (n == 0) {
 		rep->why = "no ABI needs a stub";
 		return 0;
 	}
-	if (n < 0 || (size_t)n + len > CBPF_MAX_INSNS) {
+	if (n < 0) {
 		rep->why = "stub and filter would exceed 4096 instructions";
 		return -E2BIG;
 	}
 	memcpy(work->out + n, work->in, len * sizeof(*prog));
 	rep->stub_len = (size_t)n;
-	rep->why = "patched";
+	rep->why = rep->strategy == opts->strategy ? "patched"
+		   : "patched with max-known: kernel-version would exceed 4096 instructions";
 	*out_len = (size_t)n + len;
 	return 0;
 }

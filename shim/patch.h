@@ -18,6 +18,8 @@ struct patch_report {
 	struct analyze_abi abi[PATCH_MAX_ABIS];
 	size_t orig_len;   /* instructions of the original */
 	size_t stub_len;   /* instructions prepended, 0 if none */
+	uint8_t strategy;  /* enum analyze_strategy used (max-known if the
+			    * other would not fit in 4096 instructions) */
 	const char *why;   /* the outcome in a few words, never NULL */
 };
 

@@ -173,7 +173,11 @@ static bool threads_would_abort(size_t len, size_t out_len)
 static size_t decide(const struct sock_fprog *prog, const char *via)
 {
 	struct analyze_opts opts = {
-		conf.set.deny, SECCOMP_RET_ERRNO | conf.set.err, false, 0, 0
+		.deny = conf.set.deny,
+		.stub_ret = SECCOMP_RET_ERRNO | conf.set.err,
+		.strategy = conf.set.strategy == CONF_KERNEL_VERSION ?
+			    ANALYZE_KERNEL_VERSION : ANALYZE_MAX_KNOWN,
+		.baseline = conf.set.baseline,
 	};
 	struct log_event ev = { via, prog->len, NULL, 0, 0, NULL, false, false };
 	const struct arch_abi *const *abis;

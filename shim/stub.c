@@ -41,44 +41,83 @@ static size_t gather(const struct analyze_abi *abis, size_t n, uint32_t audit,
 	return m;
 }
 
-static size_t seg_count(size_t m)
+/*
+ * An arch block starts with "LD nr". A few ranges are checked in a chain:
+ * per range "JGE lo" and "JGT hi", then "JA end" and the RET. More ranges
+ * become a binary search: the 2m range bounds split the numbers into 2m + 1
+ * intervals, odd ones stubbed; each node is "JGE bound", the leaves are the
+ * RET or "JA end". A left subtree beyond a conditional jump's reach (255) is
+ * skipped with an extra JA.
+ */
+static bool use_tree(size_t m)
 {
-	return (m + STUB_SEG_RANGES - 1) / STUB_SEG_RANGES;
+	return m >= STUB_TREE_MIN;
 }
 
-/* Instructions of one arch block: LD nr, then per segment its checks,
- * a hop to the next segment (all but the last), "JA end" and the RET. */
+/* Bound i of the sorted ranges: lo of range i/2, or one past its hi. */
+static uint32_t bound(const struct analyze_range *r, size_t i)
+{
+	return i % 2 ? r[i / 2].hi + 1 : r[i / 2].lo;
+}
+
+/* Instructions of the subtree deciding intervals l..h. */
+static size_t tree_len(size_t l, size_t h)
+{
+	size_t mid = (l + h) / 2, left, right;
+
+	if (l == h)
+		return 1;
+	left = tree_len(l, mid);
+	right = tree_len(mid + 1, h);
+	return 1 + (left > 255 ? 1 : 0) + left + right;
+}
+
+static void emit_tree(struct emit *e, const struct analyze_range *r, size_t l,
+		      size_t h, uint32_t stub_ret, size_t end)
+{
+	size_t mid = (l + h) / 2, left;
+
+	if (l == h) {
+		if (l % 2)
+			put(e, BPF_RET | BPF_K, 0, 0, stub_ret);
+		else
+			put(e, BPF_JMP | BPF_JA, 0, 0, (uint32_t)(end - e->n - 1));
+		return;
+	}
+	left = tree_len(l, mid);
+	if (left <= 255) {
+		put(e, BPF_JMP | BPF_JGE | BPF_K, (uint8_t)left, 0, bound(r, mid));
+	} else {
+		put(e, BPF_JMP | BPF_JGE | BPF_K, 0, 1, bound(r, mid));
+		put(e, BPF_JMP | BPF_JA, 0, 0, (uint32_t)left);
+	}
+	emit_tree(e, r, l, mid, stub_ret, end);
+	emit_tree(e, r, mid + 1, h, stub_ret, end);
+}
+
 static size_t block_len(size_t m)
 {
-	size_t segs = seg_count(m);
-
-	return 1 + 2 * m + (segs - 1) + 2 * segs;
+	return 1 + (use_tree(m) ? tree_len(0, 2 * m) : 2 * m + 2);
 }
 
 /* One arch block; @end is where the stub's fall-through paths meet. */
 static void emit_block(struct emit *e, const struct analyze_range *r, size_t m,
 		       uint32_t stub_ret, size_t end)
 {
-	size_t s, i, segs = seg_count(m);
+	size_t i;
 
 	put(e, BPF_LD | BPF_W | BPF_ABS, 0, 0, CBPF_OFF_NR);
-	for (s = 0; s < segs; s++) {
-		size_t first = s * STUB_SEG_RANGES;
-		size_t cnt = m - first < STUB_SEG_RANGES ? m - first : STUB_SEG_RANGES;
-		size_t hop = s + 1 < segs ? 1 : 0;
+	if (use_tree(m))
+		return emit_tree(e, r, 0, 2 * m, stub_ret, end);
+	for (i = 0; i < m; i++) {
+		/* from the JGE this lands on "JA end", from the JGT on the RET */
+		uint8_t to_out = (uint8_t)(2 * (m - i) - 1);
 
-		for (i = 0; i < cnt; i++) {
-			/* distance from this pair to OUT and to the RET */
-			uint8_t to_out = (uint8_t)(2 * (cnt - i) - 1 + hop);
-
-			put(e, BPF_JMP | BPF_JGE | BPF_K, 0, to_out, r[first + i].lo);
-			put(e, BPF_JMP | BPF_JGT | BPF_K, 0, to_out, r[first + i].hi);
-		}
-		if (hop)
-			put(e, BPF_JMP | BPF_JA, 0, 0, 2);
-		put(e, BPF_JMP | BPF_JA, 0, 0, (uint32_t)(end - e->n - 1));
-		put(e, BPF_RET | BPF_K, 0, 0, stub_ret);
+		put(e, BPF_JMP | BPF_JGE | BPF_K, 0, to_out, r[i].lo);
+		put(e, BPF_JMP | BPF_JGT | BPF_K, 0, to_out, r[i].hi);
 	}
+	put(e, BPF_JMP | BPF_JA, 0, 0, (uint32_t)(end - e->n - 1));
+	put(e, BPF_RET | BPF_K, 0, 0, stub_ret);
 }
 
 static bool audit_seen(const struct analyze_abi *abis, size_t i)
@@ -154,4 +193,42 @@ int stub_build(const struct analyze_abi *abis, size_t n, uint32_t stub_ret,
 	if (reset_a)
 		put(&e, BPF_ALU | BPF_AND | BPF_K, 0, 0, 0);
 	return e.overflow ? -ENOSPC : (int)e.n;
+}
+
+size_t stub_longest_path(const struct sock_filter *stub, size_t n)
+{
+	/* cBPF only jumps forward: the longest path to each instruction, in
+	 * one pass; the stub is left by falling or jumping to n. */
+	size_t depth[CBPF_MAX_INSNS + 1] = { 0 }, pc, best = 0;
+
+	if (n > CBPF_MAX_INSNS)
+		return 0;
+	depth[0] = 1;
+	for (pc = 0; pc < n; pc++) {
+		const struct sock_filter *in = &stub[pc];
+		size_t d = depth[pc], t[2], i, nt = 0;
+
+		if (!d)
+			continue;
+		if (BPF_CLASS(in->code) == BPF_RET) {
+			best = d > best ? d : best;
+			continue;
+		}
+		if (BPF_CLASS(in->code) != BPF_JMP)
+			t[nt++] = pc + 1;
+		else if (BPF_OP(in->code) == BPF_JA)
+			t[nt++] = pc + 1 + in->k;
+		else {
+			t[nt++] = pc + 1 + in->jt;
+			t[nt++] = pc + 1 + in->jf;
+		}
+		for (i = 0; i < nt; i++) {
+			size_t to = t[i] < n ? t[i] : n;
+			size_t dd = t[i] < n ? d + 1 : d;
+
+			if (depth[to] < dd)
+				depth[to] = dd;
+		}
+	}
+	return depth[n] > best ? depth[n] : best;
 }

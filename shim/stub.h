@@ -6,6 +6,7 @@
  * understands are used (LD W ABS of nr/arch, JEQ/JGE/JGT K, JA, RET K,
  * ALU AND K), so the patched filter caches exactly what the original did.
  * Conditional jumps are kept within 255 instructions: long blocks use JA.
+ * Few ranges are a chain of compares, more a binary search.
  */
 #ifndef ENOSTUB_STUB_H
 #define ENOSTUB_STUB_H
@@ -15,8 +16,8 @@
 
 #include "analyze.h"
 
-/* Ranges per conditional-jump segment: keeps every jt/jf below 256. */
-#define STUB_SEG_RANGES 100
+/* From this many ranges on, an arch block is a binary search, not a chain. */
+#define STUB_TREE_MIN 3
 /* Most ranges that one audit arch (e.g. x86_64 + x32) may gather. */
 #define STUB_MAX_GROUP_RANGES (2 * ANALYZE_MAX_RANGES)
 
@@ -34,5 +35,15 @@
  */
 int stub_build(const struct analyze_abi *abis, size_t n, uint32_t stub_ret,
 	       bool reset_a, struct sock_filter *out, size_t cap);
+
+/**
+ * stub_longest_path() - instructions executed on the stub's longest path.
+ * @stub: a stub from stub_build() (jumps stay inside it or go to its end)
+ * @n:    its length
+ *
+ * Return: the count, RET or the first instruction after the stub ending a
+ * path (that one is not counted); 0 if @n is too large.
+ */
+size_t stub_longest_path(const struct sock_filter *stub, size_t n);
 
 #endif /* ENOSTUB_STUB_H */

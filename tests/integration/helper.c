@@ -9,6 +9,8 @@
  *   load steps:  prctl:FILTER  seccomp[+FLAGS]:FILTER  sysprctl:FILTER
  *                libseccomp:old|allow|enosys
  *   FILTER:      a .bpf file, or builtin:old | builtin:allow | builtin:enosys
+ *                | builtin:y2020 (old + rseq, openat2, pidfd_getfd: a hole
+ *                at close_range, below the largest number it knows)
  *                | builtin:kill-min (KILL by default; allows only what a
  *                stacked second install and the probes below need)
  *                | builtin:bad-jump (a jump past the end: invalid)
@@ -17,6 +19,8 @@
  *                load under an earlier KILL filter makes no other syscall.
  *   FLAGS:       tsync, log, spec, listener (comma separated), or numbers
  *   probe steps: clone3 faccessat2 close_range pthread faccessat closefrom
+ *                closefrom-check (descriptor 1000 open, closefrom(1000), gone?)
+ *                openat2
  *                null-prctl null-seccomp hold (prints "ready", waits for a
  *                byte on stdin: the test reads the installed filters)
  *                jail (as sshd does before its filter: chroot into an empty
@@ -27,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <seccomp.h>
@@ -113,6 +118,13 @@ static scmp_filter_ctx build_ctx(const char *kind)
 	/* A 2019-era allowlist: every x86_64 syscall up to io_pgetevents. */
 	for (nr = 0; nr <= OLD_MAX_NR; nr++)
 		seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+	if (strcmp(kind, "y2020") == 0) {
+		/* Linux 5.6 era: rseq, openat2 and pidfd_getfd too, but it
+		 * predates clone3's use by glibc and close_range (5.9) */
+		seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rseq), 0);
+		seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat2), 0);
+		seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(pidfd_getfd), 0);
+	}
 	return ctx;
 }
 
@@ -252,6 +264,22 @@ static void probe(const char *what)
 	} else if (strcmp(what, "closefrom") == 0) {
 		closefrom(1000);
 		say("closefrom=ok\n");
+	} else if (strcmp(what, "openat2") == 0) {
+		struct open_how how = { .flags = O_RDONLY | O_DIRECTORY };
+
+		r = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
+		result(what, r, errno);
+		if (r >= 0)
+			close((int)r);
+	} else if (strcmp(what, "closefrom-check") == 0) {
+		/* closefrom really closed an open descriptor */
+		if (dup2(STDIN_FILENO, 1000) != 1000) {
+			result(what, -1, errno);
+		} else {
+			closefrom(1000);
+			r = fcntl(1000, F_GETFD);
+			say("closefrom-check=%s\n", r < 0 && errno == EBADF ? "ok" : "still-open");
+		}
 	} else if (strcmp(what, "null-prctl") == 0) {
 		r = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL, 0, 0);
 		result(what, r, errno);

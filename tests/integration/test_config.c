@@ -302,6 +302,43 @@ static void test_filter_before_constructor(void **state)
 	assert_true(has_text(&r, "\nclose_range=EOPNOTSUPP\n"));
 }
 
+/* The kernel-version strategy in a real process: a filter that knows
+ * openat2 and pidfd_getfd (Linux 5.6) but not close_range (5.9, numbered
+ * below them). max-known leaves close_range's EPERM; kernel-version answers
+ * ENOSYS, globally or by a program rule, unless the baseline covers it. */
+#define Y2020 "prctl:builtin:y2020 close_range closefrom-check openat2"
+
+static void test_kernel_version(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_env(&r, HELPER_PATH, Y2020, "LD_PRELOAD=", NULL);
+	assert_true(has_text(&r, "\nclose_range=EPERM\n"));
+	/* glibc 2.36's closefrom falls back to /proc/self/fd on any error */
+	assert_true(has_text(&r, "\nclosefrom-check=ok\n"));
+	write_conf("log = { target = \"stderr\"; };\n");
+	run(&r, HELPER_PATH, Y2020, NULL);
+	assert_true(has_text(&r, "\nclose_range=EPERM\n"));
+	assert_true(has_text(&r, "x86_64: nr 439-4095 (default 0x50001, largest known 438)"));
+
+	write_conf("strategy = \"kernel-version\";\nlog = { target = \"stderr\"; };\n");
+	run(&r, HELPER_PATH, Y2020, NULL);
+	assert_true(has_text(&r, "\nclose_range=ENOSYS\n"));
+	assert_true(has_text(&r, "\nclosefrom-check=ok\n"));
+	assert_true(has_text(&r, "\nopenat2=ok\n"));    /* named: still allowed */
+	assert_true(has_text(&r, "x86_64: nr 335-336,436-436,439-4095 (default 0x50001, "
+			     "largest known 438, baseline 5.6, 3 newer syscalls below it)"));
+
+	write_conf("strategy = \"kernel-version\"; baseline = \"5.9\";\n");
+	run(&r, HELPER_PATH, Y2020, NULL);
+	assert_true(has_text(&r, "\nclose_range=EPERM\n"));
+
+	write_conf("programs = ( { comm = \"helper\"; strategy = \"kernel-version\"; } );\n");
+	run(&r, HELPER_PATH, Y2020, NULL);
+	assert_true(has_text(&r, "\nclose_range=ENOSYS\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_syslog),
 		cmocka_unit_test(test_read_before_jail),
 		cmocka_unit_test(test_filter_before_constructor),
+		cmocka_unit_test(test_kernel_version),
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);

@@ -14,6 +14,18 @@
 
 static struct patch_work work;
 static struct sock_filter orig[CBPF_MAX_INSNS];
+static struct sock_filter maxknown[CBPF_MAX_INSNS];
+
+/* Both strategies; kernel-version with the baseline found and with an old
+ * one given (more numbers stubbed). */
+static const struct analyze_opts strategies[] = {
+	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = RET_ENOSYS },
+	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = RET_ENOSYS,
+	  .strategy = ANALYZE_KERNEL_VERSION },
+	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = RET_ENOSYS,
+	  .strategy = ANALYZE_KERNEL_VERSION, .baseline = SYSTAB_KV(3, 10) },
+};
+static const char *const strategy_names[] = { "max-known", "kernel-version", "kernel-version 3.10" };
 
 struct tally {
 	unsigned long runs, enosys;
@@ -139,16 +151,11 @@ static struct tally check_filter_opts(const char *what,
 	}
 	sweep_arch(work.out, plen, olen, 0x12345678, &t);
 	sweep_random(work.out, plen, olen, &t);
-	print_message("  %-48s %6zu+%-3zu insns %8lu runs %7lu ENOSYS\n", what,
-		      olen, plen - olen, t.runs, t.enosys);
+	print_message("  %-48s %-19s %5zu+%-3zu insns %8lu runs %7lu ENOSYS\n",
+		      what, opts->strategy ? opts->baseline ? strategy_names[2] :
+		      strategy_names[1] : strategy_names[0], olen, plen - olen,
+		      t.runs, t.enosys);
 	return t;
-}
-
-static struct tally check_filter(const char *what,
-				 const struct arch_abi *const *abis, size_t nabis,
-				 size_t olen)
-{
-	return check_filter_opts(what, abis, nabis, olen, &test_opts);
 }
 
 static const struct arch_abi *const *all_abis(size_t *n)
@@ -165,7 +172,7 @@ static const struct arch_abi *const *all_abis(size_t *n)
 /* Corpus: deny-by-default profiles gain ENOSYS, control cases do not. */
 static void test_corpus(void **state)
 {
-	size_t i, nn, na, olen;
+	size_t i, s, nn, na, olen;
 	const struct arch_abi *const *native = arch_native(&nn);
 	const struct arch_abi *const *every = all_abis(&na);
 
@@ -177,10 +184,14 @@ static void test_corpus(void **state)
 		struct tally t;
 
 		olen = load_corpus(corpus_files[i], orig);
-		t = check_filter(corpus_files[i], native, nn, olen);
-		assert_true(control ? t.enosys == 0 : t.enosys > 0);
-		t = check_filter(corpus_files[i], every, na, olen);
-		assert_true(control ? t.enosys == 0 : t.enosys > 0);
+		for (s = 0; s < N(strategies); s++) {
+			t = check_filter_opts(corpus_files[i], native, nn, olen,
+					      &strategies[s]);
+			assert_true(control ? t.enosys == 0 : t.enosys > 0);
+			t = check_filter_opts(corpus_files[i], every, na, olen,
+					      &strategies[s]);
+			assert_true(control ? t.enosys == 0 : t.enosys > 0);
+		}
 	}
 }
 
@@ -191,7 +202,7 @@ static void test_generated(void **state)
 		SCMP_ACT_ERRNO(EPERM), SCMP_ACT_KILL_PROCESS, SCMP_ACT_TRAP,
 		SCMP_ACT_ALLOW,
 	};
-	size_t i, j, na;
+	size_t i, j, s, na;
 	const struct arch_abi *const *every = all_abis(&na);
 	char what[64];
 	int maxnr;
@@ -205,9 +216,11 @@ static void test_generated(void **state)
 
 			snprintf(what, sizeof(what), "libseccomp %s default %#x",
 				 scmp_arches[i].abi, defaults[j]);
-			t = check_filter(what, every, na, olen);
-			assert_true(defaults[j] == SCMP_ACT_ALLOW ? t.enosys == 0
-								  : t.enosys > 0);
+			for (s = 0; s < N(strategies); s++) {
+				t = check_filter_opts(what, every, na, olen, &strategies[s]);
+				assert_true(defaults[j] == SCMP_ACT_ALLOW ? t.enosys == 0
+									  : t.enosys > 0);
+			}
 		}
 	}
 }
@@ -310,16 +323,17 @@ static bool const_allow(const struct sock_filter *p, size_t len, uint32_t arch,
 static void test_same_cache(void **state)
 {
 	static const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 };
-	size_t i, a, nn, olen, plen;
+	size_t i, s, a, nn, olen, plen;
 	const struct arch_abi *const *native = arch_native(&nn);
 	uint32_t nr;
 
 	(void)state;
-	for (i = 0; i < N(corpus_files); i++) {
+	for (i = 0; i < N(corpus_files) * N(strategies); i++) {
 		size_t cached = 0;
 
-		olen = load_corpus(corpus_files[i], orig);
-		assert_int_equal(patch_filter(orig, olen, native, nn, &test_opts,
+		s = i % N(strategies);
+		olen = load_corpus(corpus_files[i / N(strategies)], orig);
+		assert_int_equal(patch_filter(orig, olen, native, nn, &strategies[s],
 					      &work, &plen), 0);
 		if (plen == 0)
 			continue;
@@ -383,12 +397,78 @@ static void test_keep_number(void **state)
 	(void)n;
 }
 
+/* Patch @olen instructions of orig[] with @o for every ABI; the result
+ * (or the original, if nothing was patched) is in work.out. */
+static size_t patched_len(size_t olen, const struct analyze_opts *o)
+{
+	size_t na, plen;
+	const struct arch_abi *const *every = all_abis(&na);
+
+	assert_int_equal(patch_filter(orig, olen, every, na, o, &work, &plen), 0);
+	if (plen)
+		return plen;
+	memcpy(work.out, orig, olen * sizeof(orig[0]));
+	return olen;
+}
+
+/* Every number max-known turns into ENOSYS, kernel-version does too. */
+static void check_superset(const char *what, size_t olen, uint16_t baseline,
+			   unsigned long *more)
+{
+	struct analyze_opts kv = strategies[1];
+	size_t n, i, mlen, klen;
+	const struct arch_abi *all = arch_all(&n);
+	uint32_t nr;
+
+	kv.baseline = baseline;
+	mlen = patched_len(olen, &strategies[0]);
+	memcpy(maxknown, work.out, mlen * sizeof(maxknown[0]));
+	klen = patched_len(olen, &kv);
+	for (i = 0; i < n; i++) {
+		for (nr = all[i].nr_base; nr <= all[i].nr_last + 1; nr++) {
+			struct seccomp_data d = mkdata(all[i].audit, nr);
+			uint32_t o = cbpf_run(orig, olen, &d);
+			uint32_t m = cbpf_run(maxknown, mlen, &d);
+			uint32_t k = cbpf_run(work.out, klen, &d);
+
+			if (m == RET_ENOSYS && o != RET_ENOSYS && k != RET_ENOSYS)
+				fail_msg("%s: %s nr %u: max-known ENOSYS, kernel-version %#x",
+					 what, all[i].name, nr, k);
+			*more += k == RET_ENOSYS && m != RET_ENOSYS;
+		}
+	}
+}
+
+static void test_superset(void **state)
+{
+	static const uint16_t baselines[] = { 0, SYSTAB_KV(3, 0), SYSTAB_KV(5, 4),
+					      SYSTAB_KV(6, 19), SYSTAB_KV_NEWEST };
+	unsigned long more = 0;
+	size_t i, j, olen;
+	int maxnr;
+
+	(void)state;
+	for (i = 0; i < N(corpus_files); i++) {
+		olen = load_corpus(corpus_files[i], orig);
+		for (j = 0; j < N(baselines); j++)
+			check_superset(corpus_files[i], olen, baselines[j], &more);
+	}
+	for (i = 0; i < N(scmp_arches); i++) {
+		olen = generated(scmp_arches[i].token, SCMP_ACT_ERRNO(EPERM), orig, &maxnr);
+		for (j = 0; j < N(baselines); j++)
+			check_superset(scmp_arches[i].abi, olen, baselines[j], &more);
+	}
+	print_message("  kernel-version adds %lu (arch, nr) pairs to max-known\n", more);
+	assert_true(more > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_against_runc),
+		cmocka_unit_test(test_superset),
 		cmocka_unit_test(test_same_cache),
 		cmocka_unit_test(test_keep_number),
 	};

@@ -102,13 +102,14 @@ static void test_x32_shares_block(void **state)
 	assert_int_equal(len, 15);   /* runc's stub for the same filter: 14 */
 }
 
-/* Hundreds of ranges: several segments, and blocks longer than a
- * conditional jump can skip (JEQ + JA), for x86_64 and x32 together. */
+/* Hundreds of ranges: a binary search per arch, blocks longer than a
+ * conditional jump can skip (JEQ + JA), left subtrees too (JGE + JA), for
+ * x86_64 and x32 together; the longest path stays logarithmic. */
 static void test_long_jumps(void **state)
 {
 	static struct analyze_abi a[3];
 	struct analyze_range r[ANALYZE_MAX_RANGES];
-	size_t i, len, ja = 0;
+	size_t i, len, skips = 0;
 
 	(void)state;
 	for (i = 0; i < ANALYZE_MAX_RANGES; i++)
@@ -125,9 +126,75 @@ static void test_long_jumps(void **state)
 	assert_true(len > 2 * 256);
 	assert_int_equal(buf[1].code, BPF_JMP | BPF_JEQ | BPF_K);
 	assert_int_equal(buf[2].code, BPF_JMP | BPF_JA);   /* skips > 255 */
-	for (i = 0; i < len; i++)
-		ja += buf[i].code == (BPF_JMP | BPF_JA) && buf[i].k == 2;
-	assert_true(ja >= 5);                               /* segment hops */
+	for (i = 0; i + 1 < len; i++)
+		skips += buf[i].code == (BPF_JMP | BPF_JGE | BPF_K) &&
+			 buf[i].jt == 0 && buf[i].jf == 1 &&
+			 buf[i + 1].code == (BPF_JMP | BPF_JA) && buf[i + 1].k > 255;
+	assert_true(skips >= 1);
+	/* 1025 intervals: 11 levels of JGE, plus the long-jump JAs */
+	assert_true(stub_longest_path(buf, len) <= 4 + 11 + 4 + 2);
+}
+
+/* Most instructions run for any number, found by running every number. */
+static size_t simulated_longest(size_t len)
+{
+	size_t n, i, best = 0;
+	const struct arch_abi *all = arch_all(&n);
+
+	for (i = 0; i < n; i++) {
+		for (uint32_t nr = all[i].nr_base; nr <= all[i].nr_last + 1; nr++) {
+			struct seccomp_data d = mkdata(all[i].audit, nr);
+			size_t steps = 0, pc = 0;
+
+			uint32_t acc = 0;
+
+			while (pc < len && ++steps) {
+				const struct sock_filter *in = &buf[pc++];
+				bool t;
+
+				if (BPF_CLASS(in->code) == BPF_RET)
+					break;
+				if (BPF_CLASS(in->code) == BPF_LD)
+					acc = in->k == CBPF_OFF_NR ? (uint32_t)d.nr : d.arch;
+				else if (BPF_CLASS(in->code) == BPF_ALU)
+					acc &= in->k;
+				else if (BPF_OP(in->code) == BPF_JA)
+					pc += in->k;
+				else {
+					t = BPF_OP(in->code) == BPF_JEQ ? acc == in->k :
+					    BPF_OP(in->code) == BPF_JGE ? acc >= in->k :
+					    acc > in->k;
+					pc += t ? in->jt : in->jf;
+				}
+			}
+			best = steps > best ? steps : best;
+		}
+	}
+	return best;
+}
+
+/* Chains for one or two ranges, trees beyond: every number still right,
+ * and stub_longest_path() equals the longest run really executed. */
+static void test_tree_paths(void **state)
+{
+	struct analyze_range r[40];
+	size_t m, i, len, path;
+
+	(void)state;
+	for (m = 1; m <= 40; m++) {
+		struct analyze_abi a;
+
+		for (i = 0; i < m; i++)
+			r[i] = (struct analyze_range){ 7 * i + 2, 7 * i + 2 + i % 4 };
+		a = stubbed("x86_64", r, m);
+		len = check_stub(&a, 1, false);
+		path = stub_longest_path(buf, len);
+		assert_int_equal(path, simulated_longest(len));
+		if (m < STUB_TREE_MIN)
+			assert_int_equal(path, 3 + 2 * m + 1);
+		else
+			assert_true(path <= 3 + 1 + (size_t)(64 - __builtin_clzl(2 * m)));
+	}
 }
 
 /* With reset, the original starts with A == 0 as the kernel promises. */
@@ -164,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_every_abi),
 		cmocka_unit_test(test_x32_shares_block),
 		cmocka_unit_test(test_long_jumps),
+		cmocka_unit_test(test_tree_paths),
 		cmocka_unit_test(test_reset_a),
 		cmocka_unit_test(test_nothing_and_no_room),
 	};

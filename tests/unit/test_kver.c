@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel-version strategy: syscalls newer than the filter's baseline
+ * answer ENOSYS even when they are numbered below the largest one the filter
+ * knows (runc's FIXME: close_range, 436, Linux 5.9, under openat2, 437, 5.6).
+ */
+#include "testlib.h"
+
+static struct patch_work work;
+static struct sock_filter orig[CBPF_MAX_INSNS];
+
+static const struct arch_abi *x86_64(void)
+{
+	return arch_by_name("x86_64");
+}
+
+/* x86_64 only, EPERM by default, a filter of 2020 (Linux 5.6) that knows
+ * openat2 and pidfd_getfd but was written before close_range. */
+static size_t filter_2020(void)
+{
+	static const char *const allow[] = {
+		"read", "write", "exit_group", "openat2", "pidfd_getfd",
+		"clone", "openat", "close", "mmap",
+	};
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	size_t i, n;
+
+	assert_non_null(ctx);
+	assert_int_equal(seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE), 0);
+	assert_int_equal(seccomp_arch_add(ctx, SCMP_ARCH_X86_64), 0);
+	for (i = 0; i < N(allow); i++)
+		assert_int_equal(seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+				 seccomp_syscall_resolve_name(allow[i]), 0), 0);
+	n = export_ctx(ctx, orig);
+	seccomp_release(ctx);
+	return n;
+}
+
+/* What the filter patched with @strategy/@baseline answers for @name. */
+static uint32_t answer(size_t olen, uint8_t strategy, uint16_t baseline,
+		       const char *name)
+{
+	const struct arch_abi *abi = x86_64();
+	struct analyze_opts o = test_opts;
+	struct seccomp_data d;
+	size_t plen;
+
+	o.strategy = strategy;
+	o.baseline = baseline;
+	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	assert_true(plen > olen);
+	d = mkdata(AUDIT_ARCH_X86_64, systab_by_name(abi, name)->nr);
+	return cbpf_run(work.out, plen, &d);
+}
+
+static void test_close_range_hole(void **state)
+{
+	size_t olen = filter_2020();
+	const struct analyze_abi *a;
+
+	(void)state;
+	/* max-known (runc's rule): 436 is below 438, the largest known */
+	assert_int_equal(answer(olen, ANALYZE_MAX_KNOWN, 0, "close_range"),
+			 SECCOMP_RET_ERRNO | EPERM);
+	assert_int_equal(answer(olen, ANALYZE_KERNEL_VERSION, 0, "close_range"),
+			 RET_ENOSYS);
+	a = report_abi(&work.rep, "x86_64");
+	assert_int_equal(a->strategy, ANALYZE_KERNEL_VERSION);
+	assert_int_equal(a->baseline, SYSTAB_KV(5, 6));    /* openat2, pidfd_getfd */
+	assert_int_equal(a->max_known, 438);
+	/* what the filter names keeps its verdict */
+	assert_int_equal(answer(olen, ANALYZE_KERNEL_VERSION, 0, "openat2"),
+			 SECCOMP_RET_ALLOW);
+	/* above the largest known: ENOSYS with both */
+	assert_int_equal(answer(olen, ANALYZE_MAX_KNOWN, 0, "faccessat2"), RET_ENOSYS);
+	assert_int_equal(answer(olen, ANALYZE_KERNEL_VERSION, 0, "faccessat2"), RET_ENOSYS);
+	/* older than the baseline and not named: denied on purpose */
+	assert_int_equal(answer(olen, ANALYZE_KERNEL_VERSION, 0, "clone3"),
+			 SECCOMP_RET_ERRNO | EPERM);
+	assert_int_equal(answer(olen, ANALYZE_KERNEL_VERSION, 0, "statx"),
+			 SECCOMP_RET_ERRNO | EPERM);
+	/* ... unless the configured baseline is older */
+	assert_int_equal(answer(olen, ANALYZE_KERNEL_VERSION, SYSTAB_KV(5, 2), "clone3"),
+			 RET_ENOSYS);
+	assert_int_equal(answer(olen, ANALYZE_KERNEL_VERSION, SYSTAB_KV(5, 2), "statx"),
+			 SECCOMP_RET_ERRNO | EPERM);
+	assert_int_equal(answer(olen, ANALYZE_KERNEL_VERSION, SYSTAB_KV(4, 10), "statx"),
+			 RET_ENOSYS);
+	/* a newer baseline than close_range: back to max-known's set */
+	assert_int_equal(answer(olen, ANALYZE_KERNEL_VERSION, SYSTAB_KV(5, 9), "close_range"),
+			 SECCOMP_RET_ERRNO | EPERM);
+}
+
+/* Docker's v20.10 profile knows faccessat2 (439) but not close_range:
+ * the real-world case. runc's own stub rule is max-known (test_property's
+ * test_against_runc shows they agree). */
+static void test_docker_v20_10(void **state)
+{
+	size_t olen = load_corpus("docker-default-v20.10.0.bpf", orig);
+	const struct analyze_abi *a;
+
+	(void)state;
+	assert_int_equal(answer(olen, ANALYZE_MAX_KNOWN, 0, "close_range"),
+			 SECCOMP_RET_ERRNO | EPERM);
+	assert_int_equal(answer(olen, ANALYZE_KERNEL_VERSION, 0, "close_range"),
+			 RET_ENOSYS);
+	a = report_abi(&work.rep, "x86_64");
+	assert_int_equal(a->baseline, SYSTAB_KV(5, 8));    /* faccessat2 */
+	assert_true(a->nadded >= 1);
+	assert_int_equal(answer(olen, ANALYZE_KERNEL_VERSION, 0, "faccessat2"),
+			 SECCOMP_RET_ALLOW);
+	assert_int_equal(answer(olen, ANALYZE_KERNEL_VERSION, 0, "fchmodat2"), RET_ENOSYS);
+}
+
+/* A filter naming no syscall of the table: the baseline is unknown, so
+ * kernel-version does what max-known does. */
+static void test_no_baseline(void **state)
+{
+	struct sock_filter f[] = {
+		LD_ARCH, JEQ(AUDIT_ARCH_X86_64, 1, 0), KILL,
+		LD_NR, JEQ(400, 0, 1), ALLOW, EPERM_,
+	};
+	const struct arch_abi *abi = x86_64();
+	struct analyze_opts o = test_opts;
+	size_t plen;
+
+	(void)state;
+	o.strategy = ANALYZE_KERNEL_VERSION;
+	assert_int_equal(patch_filter(f, N(f), &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(work.rep.abi[0].strategy, ANALYZE_MAX_KNOWN);
+	assert_int_equal(work.rep.abi[0].nranges, 1);
+	assert_int_equal(work.rep.abi[0].ranges[0].lo, 401);
+}
+
+/* A range the filter does not deny as a whole is split until each part is
+ * proven: with baseline 3.0, x86_64's 310-331 are all newer, but a JGE/JGT
+ * window allows 305-315. */
+static void test_split_ranges(void **state)
+{
+	struct sock_filter f[] = {
+		LD_ARCH, JEQ(AUDIT_ARCH_X86_64, 1, 0), KILL,
+		LD_NR,
+		JEQ(0, 5, 0),                   /* read */
+		JEQ(332, 4, 0),                 /* statx: the largest known */
+		JGE(305, 0, 2), JGT(315, 1, 0),
+		ALLOW,
+		EPERM_,
+		ALLOW,
+	};
+	const struct arch_abi *abi = x86_64();
+	struct analyze_opts o = test_opts;
+	size_t plen, i, stubbed = 0;
+	uint32_t nr;
+
+	(void)state;
+	o.strategy = ANALYZE_KERNEL_VERSION;
+	o.baseline = SYSTAB_KV(3, 0);
+	assert_int_equal(patch_filter(f, N(f), &abi, 1, &o, &work, &plen), 0);
+	assert_true(plen > N(f));
+	for (nr = 0; nr < 4200; nr++) {
+		const struct systab_ent *e = systab_by_nr(abi, nr);
+		struct seccomp_data d = mkdata(AUDIT_ARCH_X86_64, nr);
+		bool named;
+		uint32_t want = cbpf_run_named(f, N(f), &d, &named);
+		uint32_t got = cbpf_run(work.out, plen, &d);
+
+		if (want == (SECCOMP_RET_ERRNO | EPERM) && !named && nr < ARCH_NR_SPAN &&
+		    (nr > 332 || (e && e->kver > SYSTAB_KV(3, 0))))
+			want = RET_ENOSYS;
+		if (got != want && !(nr < 332 && !e))
+			fail_msg("nr %u: %#x, want %#x", nr, got, want);
+		stubbed += nr < 332 && got == RET_ENOSYS;
+	}
+	for (i = 0; i < work.rep.abi[0].nranges; i++)
+		print_message("  range %u-%u\n", work.rep.abi[0].ranges[i].lo,
+			      work.rep.abi[0].ranges[i].hi);
+	assert_true(stubbed >= 16);           /* 316-331 */
+	for (i = 0; i < work.rep.abi[0].nranges; i++) {
+		assert_false(work.rep.abi[0].ranges[i].lo <= 315 &&
+			     work.rep.abi[0].ranges[i].hi >= 305);
+	}
+}
+
+/* Stub and filter must fit in 4096 instructions: kernel-version falls back
+ * to max-known, then to no stub. */
+static void test_too_big(void **state)
+{
+	size_t olen = load_corpus("docker-default-v20.10.0.bpf", orig);
+	const struct arch_abi *abi = x86_64();
+	struct analyze_opts o = test_opts;
+	size_t pad, plen, mk, kv;
+
+	(void)state;
+	o.strategy = ANALYZE_KERNEL_VERSION;
+	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	kv = work.rep.stub_len;
+	o.strategy = ANALYZE_MAX_KNOWN;
+	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	mk = work.rep.stub_len;
+	assert_true(kv > mk + 1);
+	/* "JA +0" in front changes nothing but the length (and the reset of A) */
+	pad = CBPF_MAX_INSNS - olen - mk - 1;
+	memmove(orig + pad, orig, olen * sizeof(orig[0]));
+	for (size_t i = 0; i < pad; i++)
+		orig[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0);
+	olen += pad;
+	o.strategy = ANALYZE_KERNEL_VERSION;
+	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(plen, CBPF_MAX_INSNS);
+	assert_int_equal(work.rep.strategy, ANALYZE_MAX_KNOWN);
+	assert_non_null(strstr(work.rep.why, "max-known"));
+	/* one more instruction and nothing fits */
+	memmove(orig + 1, orig, olen * sizeof(orig[0]));
+	olen++;
+	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), -E2BIG);
+	assert_int_equal(plen, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_close_range_hole),
+		cmocka_unit_test(test_docker_v20_10),
+		cmocka_unit_test(test_no_baseline),
+		cmocka_unit_test(test_split_ranges),
+		cmocka_unit_test(test_too_big),
+	};
+
+	return run_group("kver", tests, N(tests));
+}
