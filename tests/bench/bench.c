@@ -6,10 +6,11 @@
  *   startup   fork+exec of /bin/true: no preload, an empty preload library,
  *             libenostub.so without and with a configuration file
  *   patch     analysis + patch time per corpus filter, next to the kernel's
- *             own attach time for the same filter
+ *             own attach time for the same filter,
  *   hot path  ns per getppid() (cached by the kernel) and per uname()
  *             under the original and the patched filter
- *   stub      instructions added, and executed on the longest stub path
+ *             and the stub's size and longest path, for both strategies
+ *   sets      the x86_64 syscalls each strategy turns into ENOSYS
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "patch.h"
+#include "systab.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -159,49 +161,6 @@ static double attach_ns(const struct sock_filter *f, size_t len, int reps)
 	return sum / reps;
 }
 
-/* Instructions executed before the stub answers or hands over. */
-static size_t stub_steps(const struct sock_filter *p, size_t stub_len,
-			 uint32_t arch, uint32_t nr)
-{
-	size_t pc = 0, steps = 0;
-	uint32_t acc = 0;
-
-	while (pc < stub_len) {
-		const struct sock_filter *in = &p[pc++];
-
-		steps++;
-		if (BPF_CLASS(in->code) == BPF_LD)
-			acc = in->k == CBPF_OFF_NR ? nr : arch;
-		else if (BPF_CLASS(in->code) == BPF_RET)
-			break;
-		else if (BPF_CLASS(in->code) == BPF_ALU)
-			acc = 0;
-		else if (BPF_OP(in->code) == BPF_JA)
-			pc += in->k;
-		else if (BPF_OP(in->code) == BPF_JEQ)
-			pc += acc == in->k ? in->jt : in->jf;
-		else if (BPF_OP(in->code) == BPF_JGE)
-			pc += acc >= in->k ? in->jt : in->jf;
-		else
-			pc += acc > in->k ? in->jt : in->jf;
-	}
-	return steps;
-}
-
-static size_t longest_stub_path(const struct sock_filter *p, size_t stub_len)
-{
-	size_t n, i, best = 0, s;
-	const struct arch_abi *all = arch_all(&n);
-	uint32_t nr;
-
-	for (i = 0; i < n; i++)
-		for (nr = all[i].nr_base; nr <= all[i].nr_last + 1; nr++) {
-			s = stub_steps(p, stub_len, all[i].audit, nr);
-			best = s > best ? s : best;
-		}
-	return best;
-}
-
 /* ns per call of j->nr under the filter. */
 static double call_ns(const struct job *j)
 {
@@ -229,32 +188,76 @@ static const char *const corpus[] = {
 	"docker-default.bpf", "systemd-252-system-service.bpf",
 };
 
+static const struct analyze_opts strategies[] = {
+	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = SECCOMP_RET_ERRNO | ENOSYS },
+	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = SECCOMP_RET_ERRNO | ENOSYS,
+	  .strategy = ANALYZE_KERNEL_VERSION },
+};
+static const char *const strategy_names[] = { "max-known", "kernel-version" };
+
 static void bench_filters(const char *dir)
 {
-	static struct sock_filter f[CBPF_MAX_INSNS], patched[CBPF_MAX_INSNS];
-	const struct analyze_opts opts = { .deny = ANALYZE_DENY_DEFAULT, .stub_ret = cbpf_ret_errno(ENOSYS) };
-	size_t i, nn, len, plen = 0;
+	static struct sock_filter f[CBPF_MAX_INSNS];
+	size_t i, s, nn, len, plen = 0;
 	const struct arch_abi *const *native = arch_native(&nn);
 	int r, reps = 200;
 
 	printf("\npatch: analysis + stub per filter vs the kernel attaching the same filter\n");
-	printf("  %-32s %6s %6s %8s %10s %10s %7s\n", "filter", "insns", "+stub",
-	       "longest", "patch us", "attach us", "ratio");
+	printf("  %-32s %-14s %6s %6s %8s %10s %10s %7s\n", "filter", "strategy",
+	       "insns", "+stub", "longest", "patch us", "attach us", "ratio");
 	for (i = 0; i < N(corpus); i++) {
 		double t0, patch, attach;
 
 		len = load(dir, corpus[i], f);
-		t0 = now_ns();
-		for (r = 0; r < reps; r++)
-			patch_filter(f, len, native, nn, &opts, &work, &plen);
-		patch = (now_ns() - t0) / reps;
 		attach = attach_ns(f, len, 50);
-		memcpy(patched, work.out, plen * sizeof(*f));
-		printf("  %-32s %6zu %6zu %8zu %10.1f %10.1f %6.1f%%\n", corpus[i], len,
-		       work.rep.stub_len, longest_stub_path(patched, work.rep.stub_len),
-		       patch / 1e3, attach / 1e3, 100 * patch / attach);
+		for (s = 0; s < N(strategies); s++) {
+			t0 = now_ns();
+			for (r = 0; r < reps; r++)
+				patch_filter(f, len, native, nn, &strategies[s], &work, &plen);
+			patch = (now_ns() - t0) / reps;
+			printf("  %-32s %-14s %6zu %6zu %8zu %10.1f %10.1f %6.1f%%\n",
+			       corpus[i], strategy_names[s], len, work.rep.stub_len,
+			       stub_longest_path(work.out, work.rep.stub_len),
+			       patch / 1e3, attach / 1e3, 100 * patch / attach);
+		}
 	}
 	printf("  (runc's stub for docker-default-v19.03.0: 14 instructions)\n");
+}
+
+/* Which x86_64 syscalls each strategy turns into ENOSYS. */
+static void bench_sets(const char *dir)
+{
+	static struct sock_filter f[CBPF_MAX_INSNS];
+	const struct arch_abi *abi = arch_by_name("x86_64");
+	const struct systab_ent *t;
+	size_t i, j, n, len, plen;
+	char kv[8];
+
+	t = systab_abi(abi, &n);
+	printf("\nENOSYS sets on x86_64 (syscalls of the table)\n");
+	for (i = 0; i < N(corpus); i++) {
+		const struct analyze_abi *a = &work.rep.abi[0];
+		size_t above = 0;
+
+		len = load(dir, corpus[i], f);
+		patch_filter(f, len, &abi, 1, &strategies[0], &work, &plen);
+		for (j = 0; j < n; j++)
+			above += a->verdict == ANALYZE_STUB && t[j].nr > a->max_known;
+		printf("  %-32s max-known: %zu syscalls above %u", corpus[i], above,
+		       a->max_known);
+		patch_filter(f, len, &abi, 1, &strategies[1], &work, &plen);
+		printf("; kernel-version (baseline %s) adds %u:",
+		       systab_kver_str(a->baseline, kv), a->nadded);
+		for (j = 0; j < n; j++) {
+			for (size_t k = 0; k < a->nranges; k++) {
+				if (t[j].nr <= a->max_known && t[j].nr >= a->ranges[k].lo &&
+				    t[j].nr <= a->ranges[k].hi)
+					printf(" %s (%s)", systab_name(&t[j]),
+					       systab_kver_str(t[j].kver, kv));
+			}
+		}
+		printf("\n");
+	}
 }
 
 static void bench_hot_path(const char *dir)
@@ -291,6 +294,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	bench_startup(argv[2], argv[3], argv[4]);
 	bench_filters(argv[1]);
+	bench_sets(argv[1]);
 	bench_hot_path(argv[1]);
 	return 0;
 }
