@@ -6,10 +6,16 @@
 
 CC      ?= cc
 SYSCONFDIR ?= /etc
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/enostub
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden $(WARN) $(CFLAGS) \
-            -DENOSTUB_SYSCONF='"$(SYSCONFDIR)/enostub.conf"'
+            -DENOSTUB_SYSCONF='"$(SYSCONFDIR)/enostub.conf"' \
+            -DENOSTUB_LIB='"$(LIBDIR)/libenostub.so"'
 
 # Debian packages needed to build and test (installed by `make deps` as root).
 DEB_PKGS := gcc make pkg-config libseccomp-dev libconfig-dev libcmocka-dev \
@@ -71,7 +77,8 @@ endif
 shim/%.o: shim/%.c shim/*.h
 	$(CC) $(ALLCFLAGS) -c $< -o $@
 
-$(CLI): shim/enostub.o $(CONF_OBJ) $(CORE_OBJ)
+CLI_OBJ  := shim/enostub.o shim/cli_filter.o shim/cli_run.o shim/disasm.o
+$(CLI): $(CLI_OBJ) $(CONF_OBJ) $(CORE_OBJ)
 	$(CC) -o $@ $^
 
 $(LIB): $(SHIM_OBJ) shim/libenostub.map

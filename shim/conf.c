@@ -307,6 +307,8 @@ static int parse_setting(struct parser *p, const config_setting_t *s,
 		return parse_log(p, s, set);
 	if (strcmp(k, "rseq_guard") == 0)
 		return parse_bool(p, s, &set->rseq_guard);
+	if (strcmp(k, "no_rseq") == 0)
+		return parse_bool(p, s, &set->no_rseq);
 	return 1;
 }
 
@@ -607,10 +609,11 @@ size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
 		snprintf(err, sizeof(err), "%u", s->err);
 	n = snprintf(buf, size, "mode = \"%s\"; strategy = \"%s\"; "
 		     "baseline = \"%s\"; errno = %s; deny_actions = [%s]; "
-		     "rseq_guard = %s; log = { target = \"%s\"; level = \"%s\"; };",
+		     "rseq_guard = %s; no_rseq = %s; log = { target = \"%s\"; level = \"%s\"; };",
 		     mode_names[s->mode],
 		     s->strategy == CONF_KERNEL_VERSION ? "kernel-version" : "max-known",
 		     s->baseline ? base : "auto", err, deny,
-		     s->rseq_guard ? "true" : "false", target, level_names[s->level]);
+		     s->rseq_guard ? "true" : "false", s->no_rseq ? "true" : "false",
+		     target, level_names[s->level]);
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size ? size - 1 : 0;
 }

@@ -15,6 +15,7 @@
  *   errno = "ENOSYS";          # a name or a number 1..4095
  *   deny_actions = ["errno", "kill_process", "kill_thread", "trap"];
  *   rseq_guard = false;
+ *   no_rseq = false;           # enostub run only
  *   log = { target = "none"; level = "info"; };
  *   programs = ( { exe = "/usr/sbin/vsftpd"; mode = "off"; } );
  */
@@ -55,6 +56,7 @@ struct conf_settings {
 	uint16_t baseline;              /* kernel version major << 8 | minor; 0 = auto */
 	uint32_t deny;                  /* enum analyze_deny bits */
 	bool rseq_guard;                /* keep clone3 when threads would abort */
+	bool no_rseq;                   /* enostub run: glibc.pthread.rseq=0 */
 	char log_path[CONF_PATH_MAX];   /* target CONF_LOG_FILE */
 };
 

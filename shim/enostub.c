@@ -2,6 +2,10 @@
 /*
  * enostub: the command-line tool.
  *
+ *   enostub run [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]
+ *   enostub inspect FILE.bpf [--arch A] [--strategy S] [--baseline V] [--summary] [--json]
+ *   enostub patch IN.bpf OUT.bpf [--arch A] [--strategy S] [--baseline V]
+ *   enostub dump PID [--json]
  *   enostub check-config [FILE] [--exe PATH] [--comm NAME]
  *   enostub --help | --version
  *
@@ -15,20 +19,36 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "conf.h"
 
-#define ENOSTUB_VERSION "0.2"
+#define ENOSTUB_VERSION "0.3"
 
 static const char usage[] =
-	"usage: enostub check-config [FILE] [--exe PATH] [--comm NAME]\n"
+	"usage: enostub run [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]\n"
+	"       enostub inspect FILE.bpf [--arch A[,B]] [--strategy S] [--baseline V]\n"
+	"                       [--summary] [--json]\n"
+	"       enostub patch IN.bpf OUT.bpf [--arch A[,B]] [--strategy S] [--baseline V]\n"
+	"       enostub dump PID [--json]\n"
+	"       enostub check-config [FILE] [--exe PATH] [--comm NAME]\n"
 	"       enostub --help | --version\n"
 	"\n"
+	"run           start CMD with libenostub.so preloaded (-c: its configuration,\n"
+	"              --dry-run: log what would change and install filters untouched,\n"
+	"              -v: log to stderr, --no-rseq: GLIBC_TUNABLES=glibc.pthread.rseq=0)\n"
+	"inspect       disassemble a raw cBPF filter with syscall and action names,\n"
+	"              and tell what enostub would stub and why (S: max-known or\n"
+	"              kernel-version; V: auto or a release such as 5.4)\n"
+	"patch         write the patched filter, verified by emulation, or the\n"
+	"              original when it needs no stub; refuses anything unproven\n"
+	"dump          read the filters of a running process (root) and tell what\n"
+	"              common new syscalls get under them\n"
 	"check-config  validate a configuration file (default: $ENOSTUB_CONFIG,\n"
 	"              else " ENOSTUB_SYSCONF ") and print the settings that apply\n"
 	"              to the program given by --exe and/or --comm (comm defaults\n"
 	"              to the executable's base name). Errors: FILE:LINE: message.\n"
 	"\n"
-	"exit status: 0 ok, 1 error, 2 usage\n";
+	"exit status: 0 ok, 1 error, 2 usage (run: the command's own status)\n";
 
 static void identity_from(struct conf_identity *id, const char *exe, const char *comm)
 {
@@ -117,13 +137,21 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind];
+	/* the command's own options: argv[0] is now the command */
+	argc -= optind;
+	argv += optind;
+	if (strcmp(cmd, "run") == 0)
+		return cli_run(argc, argv);
+	if (strcmp(cmd, "inspect") == 0)
+		return cli_inspect(argc, argv);
+	if (strcmp(cmd, "patch") == 0)
+		return cli_patch(argc, argv);
+	if (strcmp(cmd, "dump") == 0)
+		return cli_dump(argc, argv);
 	if (strcmp(cmd, "check-config") != 0) {
 		fprintf(stderr, "enostub: unknown command \"%s\"\n%s", cmd, usage);
 		return 2;
 	}
-	/* the command's own options: argv[0] is now the command */
-	argc -= optind;
-	argv += optind;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'e')

@@ -130,3 +130,75 @@ bool patch_threads_abort(const struct sock_filter *orig, size_t olen,
 	d.nr = (int)rseq_nr;
 	return !lets_through(cbpf_run(patched, plen, &d));
 }
+
+/* The kernel does not run the syscall (USER_NOTIF only when configured). */
+static bool refuses(uint32_t ret, uint32_t deny)
+{
+	switch (ret & SECCOMP_RET_ACTION_FULL) {
+	case SECCOMP_RET_KILL_PROCESS:
+	case SECCOMP_RET_KILL_THREAD:
+	case SECCOMP_RET_TRAP:
+		return true;
+	case SECCOMP_RET_ERRNO:
+		return (ret & SECCOMP_RET_DATA) != 0;
+	case SECCOMP_RET_USER_NOTIF:
+		return deny & ANALYZE_DENY_USER_NOTIF;
+	}
+	return false;
+}
+
+static bool verify_one(const struct sock_filter *orig, size_t olen,
+		       const struct sock_filter *patched, size_t plen,
+		       const struct analyze_opts *opts, struct seccomp_data *d)
+{
+	static const uint64_t args[] = { 0, ~0ULL, 0x0000000100000002ULL };
+	size_t i, j;
+	bool named;
+
+	for (i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+		uint32_t o, p;
+
+		for (j = 0; j < 6; j++)
+			d->args[j] = args[i] ^ j;
+		d->instruction_pointer = args[i];
+		o = cbpf_run_named(orig, olen, d, &named);
+		p = cbpf_run(patched, plen, d);
+		if (o != p && (named || p != opts->stub_ret || !refuses(o, opts->deny)))
+			return false;
+	}
+	return true;
+}
+
+int patch_verify(const struct sock_filter *orig, size_t olen,
+		 const struct sock_filter *patched, size_t plen,
+		 const struct analyze_opts *opts, struct seccomp_data *bad,
+		 unsigned long *checked)
+{
+	static const uint32_t special[] = { 0x40000000u - 1, 0x7fffffff, 0x80000000u,
+					    0xffffffffu, 0x0f0000, 0x0f0005 };
+	const struct arch_abi *all;
+	size_t n, i;
+	uint32_t nr;
+
+	*checked = 0;
+	if (cbpf_validate(patched, plen))
+		return -EINVAL;
+	all = arch_all(&n);
+	for (i = 0; i < n; i++) {
+		memset(bad, 0, sizeof(*bad));
+		bad->arch = all[i].audit;
+		for (nr = all[i].nr_base; nr <= all[i].nr_last + 16; nr++) {
+			bad->nr = (int)nr;
+			++*checked;
+			if (!verify_one(orig, olen, patched, plen, opts, bad))
+				return -EPERM;
+		}
+		for (nr = 0; nr < sizeof(special) / sizeof(special[0]); nr++) {
+			bad->nr = (int)special[nr];
+			++*checked;
+			if (!verify_one(orig, olen, patched, plen, opts, bad))
+				return -EPERM;
+		}
+	}
+	return 0;
+}

@@ -69,4 +69,25 @@ bool patch_threads_abort(const struct sock_filter *orig, size_t olen,
 			 const struct sock_filter *patched, size_t plen,
 			 uint32_t audit, uint32_t clone3_nr, uint32_t rseq_nr);
 
+/**
+ * patch_verify() - check the never-weaker promise by emulation.
+ * @orig, @olen:    the original program (validated)
+ * @patched, @plen: the patched program
+ * @opts:           the stub's return value and which actions are denials
+ * @bad:            set to the first input that breaks the promise
+ * @checked:        set to the number of (arch, nr) pairs run
+ *
+ * For every ABI of arch_all(), every number of its span (and 16 beyond)
+ * and a few special numbers, with three argument patterns: patched answers
+ * what orig answers, or the stub's value where orig refuses a number it
+ * does not name. Slow (about a second): for offline use.
+ *
+ * Return: 0 if it holds, -EPERM if not (see @bad), -EINVAL if the kernel
+ * would reject @patched.
+ */
+int patch_verify(const struct sock_filter *orig, size_t olen,
+		 const struct sock_filter *patched, size_t plen,
+		 const struct analyze_opts *opts, struct seccomp_data *bad,
+		 unsigned long *checked);
+
 #endif /* ENOSTUB_PATCH_H */

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -117,6 +118,26 @@ static bool plausible(const void *p)
  * one failed access() and touches nothing else: the built-in settings are
  * already in place.
  */
+/* ENOSTUB_MODE (patch, dry-run, off) overrides the mode, as `enostub run
+ * --dry-run` asks; ignored in secure mode. */
+static void mode_from_env(bool secure)
+{
+	static const char *const names[] = { "patch", "dry-run", "off" };
+	const char *v = secure ? NULL : getenv("ENOSTUB_MODE");
+	size_t i;
+
+	if (!v || !*v)
+		return;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(v, names[i]) == 0) {
+			conf.set.mode = (uint8_t)i;
+			return;
+		}
+	}
+	snprintf(conf.error, sizeof(conf.error), "ENOSTUB_MODE: \"%.32s\" is not "
+		 "one of patch, dry-run, off", v);
+}
+
 static void shim_configure(void)
 {
 	int saved = errno;
@@ -126,13 +147,13 @@ static void shim_configure(void)
 	if (__atomic_load_n(&configured, __ATOMIC_ACQUIRE))
 		return;
 	path = conf_path(secure);
-	if (path) {
+	if (path)
 		conf_load(&conf, secure, path);
-		if (conf.error[0]) {
-			/* say so where it can be seen; patch nothing */
-			conf.set.target = CONF_LOG_STDERR;
-			conf.set.level = CONF_INFO;
-		}
+	mode_from_env(secure);
+	if (conf.error[0]) {
+		/* say so where it can be seen; patch nothing */
+		conf.set.target = CONF_LOG_STDERR;
+		conf.set.level = CONF_INFO;
 	}
 	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
 	errno = saved;

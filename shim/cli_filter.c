@@ -1,0 +1,772 @@
+// SPDX-License-Identifier: MIT
+/*
+ * enostub inspect | patch | dump: the analysis of the preload library, for
+ * people. The same core (analyze, stub, patch) decides; this file reads
+ * files and processes and prints.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "disasm.h"
+#include "patch.h"
+#include "systab.h"
+
+#ifndef PTRACE_SECCOMP_GET_FILTER
+#define PTRACE_SECCOMP_GET_FILTER 0x420c
+#endif
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The syscalls that break first under old filters. */
+static const char *const common[] = {
+	"clone3", "faccessat2", "close_range", "openat2", "fchmodat2", "statx",
+	"rseq", "epoll_pwait2",
+};
+
+struct opts {
+	struct analyze_opts an;
+	const struct arch_abi *abis[PATCH_MAX_ABIS];
+	size_t nabis;           /* 0: choose from the filter */
+	bool json, summary;
+};
+
+static struct patch_work work;
+static struct analyze_work scratch;
+
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("enostub: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+/* Read a raw cBPF file (seccomp_export_bpf(), bwrap --seccomp). */
+static int load_bpf(const char *path, struct sock_filter *prog, size_t *len)
+{
+	static char buf[(CBPF_MAX_INSNS + 1) * sizeof(struct sock_filter)];
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+
+	if (!fp)
+		return fail("%s: %s", path, strerror(errno));
+	n = fread(buf, 1, sizeof(buf), fp);
+	if (ferror(fp)) {
+		fclose(fp);
+		return fail("%s: %s", path, strerror(errno));
+	}
+	fclose(fp);
+	if (n == 0)
+		return fail("%s: empty file, no cBPF program", path);
+	if (n % sizeof(*prog))
+		return fail("%s: %zu bytes is not a whole number of 8-byte cBPF "
+			    "instructions (truncated, or not raw cBPF)", path, n);
+	if (n / sizeof(*prog) > CBPF_MAX_INSNS)
+		return fail("%s: more than %d instructions: the kernel refuses it",
+			    path, CBPF_MAX_INSNS);
+	*len = n / sizeof(*prog);
+	memcpy(prog, buf, n);
+	if (cbpf_validate(prog, *len))
+		return fail("%s: not a valid seccomp filter (the kernel would "
+			    "reject it)", path);
+	return 0;
+}
+
+/* Without --arch: the ABIs whose numbers the filter checks under a known
+ * arch; if it never checks the arch, this build's own ABIs. */
+static void choose_abis(const struct sock_filter *prog, size_t len, struct opts *o)
+{
+	struct analyze_abi *a = &work.rep.abi[0];
+	const struct arch_abi *const *native, *all;
+	size_t n, i, nn;
+
+	if (o->nabis)
+		return;
+	all = arch_all(&n);
+	for (i = 0; i < n && o->nabis < PATCH_MAX_ABIS; i++) {
+		analyze_abi_maxknown(prog, len, &all[i], &o->an, &scratch, a);
+		if (a->flow.arch_checked && a->verdict != ANALYZE_NO_NUMBERS)
+			o->abis[o->nabis++] = &all[i];
+	}
+	if (o->nabis)
+		return;
+	native = arch_native(&nn);
+	for (i = 0; i < nn; i++)
+		o->abis[o->nabis++] = native[i];
+}
+
+static int parse_arches(const char *list, struct opts *o)
+{
+	char buf[256], *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const struct arch_abi *abi = arch_by_name(tok);
+
+		if (!abi || o->nabis == PATCH_MAX_ABIS) {
+			fprintf(stderr, "enostub: unknown arch \"%s\" (x86_64, x86, x32, "
+				"arm, aarch64, mips, mipsel, mips64, mipsel64, mips64n32, "
+				"mipsel64n32, ppc, ppc64, ppc64le, s390, s390x, parisc, "
+				"parisc64, riscv64, loongarch64, m68k, sh, sheb)\n", tok);
+			return 2;
+		}
+		o->abis[o->nabis++] = abi;
+	}
+	return 0;
+}
+
+static int parse_baseline(const char *v, struct opts *o)
+{
+	unsigned int major, minor;
+	char tail;
+
+	if (strcmp(v, "auto") == 0) {
+		o->an.baseline = 0;
+		return 0;
+	}
+	if (sscanf(v, "%u.%u%c", &major, &minor, &tail) != 2 || major < 2 ||
+	    major > 99 || minor > 255) {
+		fprintf(stderr, "enostub: --baseline: expected \"auto\" or a kernel "
+			"release such as 5.4\n");
+		return 2;
+	}
+	o->an.baseline = SYSTAB_KV(major, minor);
+	return 0;
+}
+
+/* Options shared by inspect, patch and dump; leaves operands in argv. */
+static int parse_opts(int argc, char **argv, const char *usage, struct opts *o,
+		      int *first)
+{
+	static const struct option lo[] = {
+		{ "arch", required_argument, NULL, 'a' },
+		{ "strategy", required_argument, NULL, 's' },
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "summary", no_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->an.deny = ANALYZE_DENY_DEFAULT;
+	o->an.stub_ret = cbpf_ret_errno(ENOSYS);
+	optind = 0;
+	while (rc == 0 && (c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c == 'a')
+			rc = parse_arches(optarg, o);
+		else if (c == 'b')
+			rc = parse_baseline(optarg, o);
+		else if (c == 'j')
+			o->json = true;
+		else if (c == 'S')
+			o->summary = true;
+		else if (c == 's' && strcmp(optarg, "max-known") == 0)
+			o->an.strategy = ANALYZE_MAX_KNOWN;
+		else if (c == 's' && strcmp(optarg, "kernel-version") == 0)
+			o->an.strategy = ANALYZE_KERNEL_VERSION;
+		else
+			rc = 2;
+	}
+	if (rc == 2)
+		fprintf(stderr, "%s", usage);
+	*first = optind;
+	return rc;
+}
+
+static const char *verdict_name(enum analyze_verdict v)
+{
+	static const char *const names[] = {
+		"stub", "no-numbers", "full", "permissive", "already", "unsure",
+	};
+
+	return (size_t)v < N(names) ? names[v] : "?";
+}
+
+static const char *strategy_name(uint8_t s)
+{
+	return s == ANALYZE_KERNEL_VERSION ? "kernel-version" : "max-known";
+}
+
+/* The answer a program gives one syscall of @abi, or 0 with no such one. */
+static bool answer(const struct sock_filter *p, size_t len,
+		   const struct arch_abi *abi, const char *name, uint32_t *ret)
+{
+	const struct systab_ent *e = systab_by_name(abi, name);
+	struct seccomp_data d;
+
+	if (!e)
+		return false;
+	memset(&d, 0, sizeof(d));
+	d.arch = abi->audit;
+	d.nr = (int)(abi->nr_base + e->nr);
+	*ret = cbpf_run(p, len, &d);
+	return true;
+}
+
+/* "allowed", "EPERM", "ENOSYS", "KILL", ... for people. */
+static const char *short_verdict(uint32_t ret, char *buf, size_t size)
+{
+	uint32_t act = ret & SECCOMP_RET_ACTION_FULL;
+	const char *e;
+
+	if (act == SECCOMP_RET_ALLOW || act == SECCOMP_RET_LOG)
+		return "allowed";
+	if (act == SECCOMP_RET_KILL_PROCESS || act == SECCOMP_RET_KILL_THREAD)
+		return "KILL";
+	if (act == SECCOMP_RET_ERRNO) {
+		e = strerrorname_np((int)(ret & SECCOMP_RET_DATA));
+		if ((ret & SECCOMP_RET_DATA) == 0)
+			return "allowed (errno 0)";
+		snprintf(buf, size, "%s", e ? e : "errno");
+		if (!e)
+			snprintf(buf, size, "errno %u", ret & SECCOMP_RET_DATA);
+		return buf;
+	}
+	return disasm_action(ret, buf, size);
+}
+
+/* Calls @fn for each syscall of the table inside a's stub ranges. */
+static size_t each_stubbed(const struct analyze_abi *a,
+			   void (*fn)(const struct systab_ent *, size_t, void *),
+			   void *arg)
+{
+	const struct systab_ent *t;
+	size_t n, i, r, count = 0;
+
+	t = systab_abi(a->abi, &n);
+	for (i = 0; i < n; i++) {
+		for (r = 0; r < a->nranges; r++) {
+			uint32_t nr = a->abi->nr_base + t[i].nr;
+
+			if (nr >= a->ranges[r].lo && nr <= a->ranges[r].hi) {
+				if (fn)
+					fn(&t[i], count, arg);
+				count++;
+			}
+		}
+	}
+	return count;
+}
+
+static void text_name(const struct systab_ent *e, size_t i, void *arg)
+{
+	const struct analyze_abi *a = arg;
+	char kv[8];
+
+	printf("%s%s", i ? ", " : " ", systab_name(e));
+	if (a->strategy == ANALYZE_KERNEL_VERSION && a->abi->nr_base + e->nr < a->max_known)
+		printf(" (%s)", systab_kver_str(e->kver, kv));
+}
+
+static void print_abi(const struct analyze_abi *a)
+{
+	const struct systab_ent *e = systab_by_nr(a->abi, a->max_known);
+	char act[48], kv[8];
+	size_t r;
+
+	printf("%s: %s: %s\n", a->abi->name,
+	       a->verdict == ANALYZE_STUB ? "stub" : "no stub", a->why);
+	if (a->has_known)
+		printf(a->abi->nr_base >= 0x10000 ? "  largest known number: %#x" :
+		       "  largest known number: %u", a->max_known);
+	if (a->has_known && e)
+		printf(" (%s, Linux %s)", systab_name(e), systab_kver_str(e->kver, kv));
+	if (a->has_known)
+		printf("\n");
+	if (a->has_known && a->verdict != ANALYZE_UNSURE && a->verdict != ANALYZE_FULL)
+		printf("  answer for unknown numbers above it: %s\n",
+		       disasm_action(a->deflt, act, sizeof(act)));
+	if (a->verdict != ANALYZE_STUB)
+		return;
+	if (a->strategy == ANALYZE_KERNEL_VERSION)
+		printf("  kernel-version baseline %s: %u newer syscalls below the largest known\n",
+		       systab_kver_str(a->baseline, kv), a->nadded);
+	printf("  ENOSYS for numbers");
+	for (r = 0; r < a->nranges; r++)
+		printf(a->abi->nr_base >= 0x10000 ? "%s%#x-%#x" : "%s%u-%u",
+		       r ? ", " : " ", a->ranges[r].lo, a->ranges[r].hi);
+	printf("\n  syscalls answered ENOSYS (%zu):", each_stubbed(a, NULL, NULL));
+	each_stubbed(a, text_name, (void *)a);
+	printf("\n");
+}
+
+/* The glibc rseq hazard for @abi (see patch_threads_abort()). */
+static bool rseq_hazard(const struct sock_filter *orig, size_t olen,
+			const struct sock_filter *patched, size_t plen,
+			const struct arch_abi *abi)
+{
+	const struct systab_ent *c = systab_by_name(abi, "clone3");
+	const struct systab_ent *r = systab_by_name(abi, "rseq");
+
+	return c && r && plen &&
+	       patch_threads_abort(orig, olen, patched, plen, abi->audit,
+				   abi->nr_base + c->nr, abi->nr_base + r->nr);
+}
+
+#define RSEQ_TEXT \
+	"rseq hazard (%s): with the stub, clone3 answers ENOSYS while this filter " \
+	"refuses rseq. A program that registered rseq at startup (glibc 2.35+) " \
+	"and installs the filter afterwards aborts when it next starts a thread " \
+	"(\"rseq registration failed\"); without the stub pthread_create fails " \
+	"with EPERM instead. Filters installed before exec are not affected. " \
+	"Remedies: enostub run --no-rseq (GLIBC_TUNABLES=glibc.pthread.rseq=0), " \
+	"or rseq_guard = true in the configuration.\n"
+
+static void print_common(const struct sock_filter *orig, size_t olen,
+			 const struct sock_filter *patched, size_t plen,
+			 const struct arch_abi *abi)
+{
+	char b1[48], b2[48];
+	uint32_t o, p;
+	size_t i;
+
+	printf("common syscalls on %s, original -> patched:\n", abi->name);
+	for (i = 0; i < N(common); i++) {
+		if (!answer(orig, olen, abi, common[i], &o))
+			continue;
+		if (!answer(patched, plen, abi, common[i], &p))
+			p = o;
+		printf("  %-13s %-10s -> %s\n", common[i], short_verdict(o, b1, sizeof(b1)),
+		       short_verdict(p, b2, sizeof(b2)));
+	}
+}
+
+static void print_disasm(const struct sock_filter *prog, size_t len,
+			 const struct opts *o)
+{
+	static struct disasm_ctx ctx[CBPF_MAX_INSNS];
+	const struct arch_abi *fallback = NULL;
+	char line[DISASM_LINE_MAX];
+	size_t pc;
+
+	/* a filter that never checks the arch: name numbers for the first ABI */
+	if (!work.rep.abi[0].flow.arch_checked)
+		fallback = o->abis[0];
+	disasm_context(prog, len, ctx);
+	printf("\ndisassembly:\n");
+	for (pc = 0; pc < len; pc++)
+		printf("%s\n", disasm_insn(prog, pc, ctx, fallback, line, sizeof(line)));
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void json_name(const struct systab_ent *e, size_t i, void *arg)
+{
+	(void)arg;
+	printf("%s", i ? ", " : "");
+	json_str(systab_name(e));
+}
+
+static void json_abi(const struct analyze_abi *a)
+{
+	const struct systab_ent *e = systab_by_nr(a->abi, a->max_known);
+	char act[48], kv[8];
+	size_t r;
+
+	printf("    {\"name\": ");
+	json_str(a->abi->name);
+	printf(", \"verdict\": \"%s\", \"why\": ", verdict_name(a->verdict));
+	json_str(a->why);
+	if (a->has_known) {
+		printf(", \"largest_known\": %u, \"largest_known_name\": ", a->max_known);
+		json_str(e ? systab_name(e) : "");
+		printf(", \"default\": ");
+		json_str(disasm_action(a->deflt, act, sizeof(act)));
+	}
+	printf(", \"strategy\": \"%s\"", strategy_name(a->strategy));
+	if (a->strategy == ANALYZE_KERNEL_VERSION)
+		printf(", \"baseline\": \"%s\", \"added\": %u",
+		       systab_kver_str(a->baseline, kv), a->nadded);
+	printf(", \"ranges\": [");
+	for (r = 0; r < a->nranges; r++)
+		printf("%s[%u, %u]", r ? ", " : "", a->ranges[r].lo, a->ranges[r].hi);
+	printf("], \"enosys\": [");
+	each_stubbed(a, json_name, NULL);
+	printf("]}");
+}
+
+static void json_report(const char *file, const struct sock_filter *orig,
+			size_t olen, size_t plen, bool hazard)
+{
+	const struct patch_report *rep = &work.rep;
+	const struct arch_abi *abi = rep->abi[0].abi;
+	char b1[48], b2[48];
+	uint32_t o, p;
+	size_t i;
+
+	printf("{\n  \"file\": ");
+	json_str(file);
+	printf(",\n  \"instructions\": %zu,\n  \"strategy\": \"%s\",\n  \"abis\": [\n",
+	       olen, strategy_name(rep->strategy));
+	for (i = 0; i < rep->nabis; i++) {
+		json_abi(&rep->abi[i]);
+		printf(i + 1 < rep->nabis ? ",\n" : "\n");
+	}
+	printf("  ],\n  \"stub_instructions\": %zu,\n  \"longest_stub_path\": %zu,\n",
+	       rep->stub_len, stub_longest_path(work.out, rep->stub_len));
+	printf("  \"common\": {");
+	for (i = 0; i < N(common); i++) {
+		if (!answer(orig, olen, abi, common[i], &o))
+			continue;
+		if (!plen || !answer(work.out, plen, abi, common[i], &p))
+			p = o;
+		printf("%s\n    \"%s\": {\"original\": \"%s\", \"patched\": \"%s\"}",
+		       i ? "," : "", common[i], short_verdict(o, b1, sizeof(b1)),
+		       short_verdict(p, b2, sizeof(b2)));
+	}
+	printf("\n  },\n  \"rseq_hazard\": %s\n}\n", hazard ? "true" : "false");
+}
+
+static const char inspect_usage[] =
+	"usage: enostub inspect FILE.bpf [--arch A[,B...]] [--strategy S]\n"
+	"                       [--baseline V] [--summary] [--json]\n";
+
+int cli_inspect(int argc, char **argv)
+{
+	static struct sock_filter prog[CBPF_MAX_INSNS];
+	struct opts o;
+	size_t len, plen, i;
+	bool hazard;
+	int first, rc;
+
+	rc = parse_opts(argc, argv, inspect_usage, &o, &first);
+	if (rc)
+		return rc;
+	if (argc - first != 1) {
+		fputs(inspect_usage, stderr);
+		return 2;
+	}
+	if (load_bpf(argv[first], prog, &len))
+		return 1;
+	choose_abis(prog, len, &o);
+	rc = patch_filter(prog, len, o.abis, o.nabis, &o.an, &work, &plen);
+	if (rc == -E2BIG)
+		plen = 0;
+	else if (rc)
+		return fail("%s: %s", argv[first], work.rep.why);
+	hazard = rseq_hazard(prog, len, work.out, plen, o.abis[0]);
+	if (o.json) {
+		json_report(argv[first], prog, len, plen, hazard);
+		return 0;
+	}
+	printf("%s: %zu instructions, a valid seccomp filter\n", argv[first], len);
+	printf("strategy %s: %s", strategy_name(work.rep.strategy), work.rep.why);
+	if (plen)
+		printf("; %zu stub instructions, longest stub path %zu",
+		       work.rep.stub_len, stub_longest_path(work.out, work.rep.stub_len));
+	printf("\n\n");
+	for (i = 0; i < work.rep.nabis; i++)
+		print_abi(&work.rep.abi[i]);
+	printf("\n");
+	print_common(prog, len, plen ? work.out : prog, plen ? plen : len, o.abis[0]);
+	if (hazard)
+		printf("\n" RSEQ_TEXT, o.abis[0]->name);
+	if (!o.summary)
+		print_disasm(prog, len, &o);
+	return 0;
+}
+
+static const char patch_usage[] =
+	"usage: enostub patch IN.bpf OUT.bpf [--arch A[,B...]] [--strategy S]\n"
+	"                     [--baseline V]\n";
+
+static int write_bpf(const char *path, const struct sock_filter *p, size_t len)
+{
+	char tmp[4096];
+	FILE *fp;
+
+	/* write next to the target, then rename: no half-written filter */
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-enostub", path) >= (int)sizeof(tmp))
+		return fail("%s: name too long", path);
+	fp = fopen(tmp, "wb");
+	if (!fp)
+		return fail("%s: %s", tmp, strerror(errno));
+	if (fwrite(p, sizeof(*p), len, fp) != len || fclose(fp) != 0) {
+		unlink(tmp);
+		return fail("%s: %s", tmp, strerror(errno));
+	}
+	if (rename(tmp, path)) {
+		unlink(tmp);
+		return fail("%s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+static void summary_abis(void)
+{
+	size_t i, r;
+
+	for (i = 0; i < work.rep.nabis; i++) {
+		const struct analyze_abi *a = &work.rep.abi[i];
+
+		if (a->verdict != ANALYZE_STUB)
+			continue;
+		printf("; %s", a->abi->name);
+		for (r = 0; r < a->nranges; r++)
+			printf(a->abi->nr_base >= 0x10000 ? "%s%#x-%#x" : "%s%u-%u",
+			       r ? "," : " ", a->ranges[r].lo, a->ranges[r].hi);
+	}
+}
+
+int cli_patch(int argc, char **argv)
+{
+	static struct sock_filter prog[CBPF_MAX_INSNS];
+	struct seccomp_data bad;
+	unsigned long checked;
+	struct opts o;
+	size_t len, plen;
+	int first, rc;
+
+	rc = parse_opts(argc, argv, patch_usage, &o, &first);
+	if (rc)
+		return rc;
+	if (argc - first != 2 || o.json || o.summary) {
+		fputs(patch_usage, stderr);
+		return 2;
+	}
+	if (load_bpf(argv[first], prog, &len))
+		return 1;
+	choose_abis(prog, len, &o);
+	rc = patch_filter(prog, len, o.abis, o.nabis, &o.an, &work, &plen);
+	if (rc)
+		return fail("%s: not patched: %s", argv[first], work.rep.why);
+	if (plen == 0) {
+		if (write_bpf(argv[first + 1], prog, len))
+			return 1;
+		printf("%s: unchanged (%s), %zu instructions written to %s\n",
+		       argv[first], work.rep.why, len, argv[first + 1]);
+		return 0;
+	}
+	rc = patch_verify(prog, len, work.out, plen, &o.an, &bad, &checked);
+	if (rc)
+		return fail("%s: refusing to write: the patched filter %s (arch %#x "
+			    "nr %d); please report this", argv[first],
+			    rc == -EINVAL ? "is invalid" : "changes a verdict it must keep",
+			    bad.arch, bad.nr);
+	if (write_bpf(argv[first + 1], work.out, plen))
+		return 1;
+	printf("%s: patched (%s), %zu + %zu instructions, verified on %lu numbers",
+	       argv[first], strategy_name(work.rep.strategy), work.rep.stub_len, len,
+	       checked);
+	summary_abis();
+	printf(" -> %s\n", argv[first + 1]);
+	return 0;
+}
+
+#define DUMP_MAX 64
+
+struct stack {
+	struct sock_filter *p[DUMP_MAX];    /* index 0: the newest filter */
+	size_t len[DUMP_MAX];
+	size_t n;
+};
+
+static int get_filter(pid_t pid, size_t i, struct stack *s)
+{
+	long n = ptrace(PTRACE_SECCOMP_GET_FILTER, pid, (void *)i, NULL);
+
+	if (n < 0 && errno == ENOENT)
+		return 1;                       /* no more filters */
+	if (n < 0 && errno == EINVAL && i == 0)
+		return 1;                       /* not in filter mode: none */
+	if (n < 0 && errno == EACCES)
+		return -fail("reading filters needs CAP_SYS_ADMIN, and enostub itself "
+			     "must not run under seccomp: run it as root, outside "
+			     "the sandbox");
+	if (n <= 0 || n > CBPF_MAX_INSNS)
+		return -fail("PTRACE_SECCOMP_GET_FILTER %zu: %s", i,
+			     n < 0 ? strerror(errno) : "bad length");
+	s->p[i] = calloc((size_t)n, sizeof(struct sock_filter));
+	if (!s->p[i])
+		return -fail("out of memory");
+	if (ptrace(PTRACE_SECCOMP_GET_FILTER, pid, (void *)i, s->p[i]) != n)
+		return -fail("PTRACE_SECCOMP_GET_FILTER %zu: %s", i, strerror(errno));
+	s->len[i] = (size_t)n;
+	s->n = i + 1;
+	return 0;
+}
+
+static int read_stack(pid_t pid, struct stack *s)
+{
+	int st, rc = 0;
+	size_t i;
+
+	if (ptrace(PTRACE_SEIZE, pid, NULL, NULL)) {
+		if (errno == ESRCH)
+			return fail("%d: no such process", (int)pid);
+		return fail("cannot trace %d: %s (needs CAP_SYS_PTRACE, and "
+			    "CAP_SYS_ADMIN to read filters: run as root)", (int)pid,
+			    strerror(errno));
+	}
+	if (ptrace(PTRACE_INTERRUPT, pid, NULL, NULL) || waitpid(pid, &st, __WALL) != pid ||
+	    !WIFSTOPPED(st)) {
+		rc = fail("%d: could not stop it to read its filters", (int)pid);
+		goto out;
+	}
+	for (i = 0; i < DUMP_MAX && rc == 0; i++)
+		rc = get_filter(pid, i, s);
+	rc = rc < 0 ? 1 : 0;
+out:
+	ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	return rc;
+}
+
+/* What the kernel answers with every filter: the most severe action wins,
+ * the newest filter among equals. */
+static uint32_t stack_answer(const struct stack *s, const struct seccomp_data *d)
+{
+	uint32_t ret = SECCOMP_RET_ALLOW, cur;
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		cur = cbpf_run(s->p[i], s->len[i], d);
+		if ((int32_t)(cur & SECCOMP_RET_ACTION_FULL) <
+		    (int32_t)(ret & SECCOMP_RET_ACTION_FULL))
+			ret = cur;
+	}
+	return ret;
+}
+
+static bool stack_common(const struct stack *s, const struct arch_abi *abi,
+			 const char *name, uint32_t *ret)
+{
+	const struct systab_ent *e = systab_by_name(abi, name);
+	struct seccomp_data d;
+
+	if (!e)
+		return false;
+	memset(&d, 0, sizeof(d));
+	d.arch = abi->audit;
+	d.nr = (int)(abi->nr_base + e->nr);
+	*ret = stack_answer(s, &d);
+	return true;
+}
+
+static void dump_filter(const struct stack *s, size_t i, struct opts *o)
+{
+	size_t plen, a;
+
+	o->nabis = 0;
+	choose_abis(s->p[i], s->len[i], o);
+	patch_filter(s->p[i], s->len[i], o->abis, o->nabis, &o->an, &work, &plen);
+	if (o->json) {
+		printf("%s    {\"index\": %zu, \"instructions\": %zu, \"abis\": [\n",
+		       i ? ",\n" : "", i, s->len[i]);
+		for (a = 0; a < work.rep.nabis; a++) {
+			printf("  ");
+			json_abi(&work.rep.abi[a]);
+			printf(a + 1 < work.rep.nabis ? ",\n" : "\n");
+		}
+		printf("    ]}");
+		return;
+	}
+	printf("\nfilter %zu%s: %zu instructions; enostub would: %s\n", i,
+	       i == 0 ? " (newest)" : "", s->len[i], work.rep.why);
+	for (a = 0; a < work.rep.nabis; a++)
+		print_abi(&work.rep.abi[a]);
+}
+
+static void dump_verdicts(const struct stack *s, bool json)
+{
+	size_t nn, i;
+	const struct arch_abi *abi = arch_native(&nn)[0];
+	uint32_t ret, c3, rs;
+	char buf[48];
+	bool hazard;
+
+	hazard = stack_common(s, abi, "clone3", &c3) && stack_common(s, abi, "rseq", &rs) &&
+		 c3 == cbpf_ret_errno(ENOSYS) &&
+		 (rs & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ALLOW &&
+		 (rs & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_LOG;
+	printf(json ? "  \"verdicts\": {" : "\nverdicts on %s, all filters together:\n",
+	       abi->name);
+	for (i = 0; i < N(common); i++) {
+		if (!stack_common(s, abi, common[i], &ret))
+			continue;
+		if (json)
+			printf("%s\n    \"%s\": \"%s\"", i ? "," : "", common[i],
+			       short_verdict(ret, buf, sizeof(buf)));
+		else
+			printf("  %-13s %s\n", common[i], short_verdict(ret, buf, sizeof(buf)));
+	}
+	if (json)
+		printf("\n  },\n  \"rseq_hazard\": %s\n}\n", hazard ? "true" : "false");
+	else if (hazard)
+		printf("\n" RSEQ_TEXT, abi->name);
+}
+
+static const char dump_usage[] = "usage: enostub dump PID [--json]\n";
+
+int cli_dump(int argc, char **argv)
+{
+	static struct stack s;
+	char *end, comm[64] = "?", path[64];
+	struct opts o;
+	long pid;
+	size_t i;
+	FILE *fp;
+	int first, rc;
+
+	rc = parse_opts(argc, argv, dump_usage, &o, &first);
+	if (rc)
+		return rc;
+	if (argc - first != 1 || o.summary) {
+		fputs(dump_usage, stderr);
+		return 2;
+	}
+	errno = 0;
+	pid = strtol(argv[first], &end, 10);
+	if (errno || *end || end == argv[first] || pid <= 0 || pid > 0x3fffffff)
+		return fail("\"%s\" is not a process id", argv[first]);
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	fp = fopen(path, "r");
+	if (fp) {
+		if (fgets(comm, sizeof(comm), fp))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(fp);
+	}
+	if (read_stack((pid_t)pid, &s))
+		return 1;
+	if (o.json) {
+		printf("{\n  \"pid\": %ld,\n  \"comm\": ", pid);
+		json_str(comm);
+		printf(",\n  \"filters\": [\n");
+	} else {
+		printf("process %ld (%s): %zu seccomp filter%s, newest first\n", pid,
+		       comm, s.n, s.n == 1 ? "" : "s");
+	}
+	for (i = 0; i < s.n; i++)
+		dump_filter(&s, i, &o);
+	if (o.json)
+		printf("\n  ],\n");
+	dump_verdicts(&s, o.json);
+	return 0;
+}
