@@ -37,14 +37,15 @@ CLI      := shim/enostub
 
 UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_systab tests/unit/test_analyze tests/unit/test_kver tests/unit/test_stub \
               tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf
-INTEG_TESTS := tests/integration/test_kernel tests/integration/test_config
+INTEG_TESTS := tests/integration/test_kernel tests/integration/test_config tests/integration/test_cli
 HELPER   := tests/integration/helper
 EARLY    := tests/integration/early.so
 DEMO     := tests/demo/demo
 BENCH    := tests/bench/bench tests/bench/empty.so
 
 TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
-             -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"'
+             -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"' \
+             -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"'
 
 .PHONY: all deps check unit integration demo bench clean tables tables-check
 all: $(LIB) $(CLI)
@@ -95,7 +96,7 @@ $(HELPER): tests/integration/helper.c
 $(EARLY): tests/integration/early.c
 	$(CC) -shared -fPIC -std=gnu11 $(WARN) $(CFLAGS) $< -o $@
 
-tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(HELPER) $(EARLY)
+tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(CLI) $(HELPER) $(EARLY)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim $(TEST_DEFS) \
 	  $< -o $@ $$(pkg-config --libs cmocka)
 

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The enostub command, end to end: golden output of inspect and patch on the
+ * corpus (ENOSTUB_UPDATE_GOLDEN=1 rewrites tests/cli/golden/, review the
+ * diff), patched filters loaded into the kernel, dump of a live process,
+ * run with each of its options, and every bad input.
+ * The tests run in a temporary directory holding a "corpus" link, so the
+ * paths in the output are the same on every machine.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "runner.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static char dir[] = "/tmp/enostub-cli-test-XXXXXX";
+static char *const env_plain[] = { "PATH=/usr/bin:/bin", NULL };
+
+static const char *const corpus[] = {
+	"docker-default-v19.03.0", "docker-default-v20.10.0", "docker-default",
+	"systemd-252-system-service", "containers-common-seccomp",
+	"containers-common-debian12-0.50.1-seccomp", "flatpak-default",
+	"runc-1.1.5-patched-docker-default-v19.03.0",
+};
+
+/* Run @argv with @envp, output (stdout + stderr) into @out, as nobody if
+ * asked; the wait status. */
+static int run_raw(const char *out, char *const argv[], char *const envp[], bool nobody)
+{
+	pid_t pid = fork();
+	int st, fd;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || (nobody && setresuid(65534, 65534, 65534)))
+			_exit(126);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return st;
+}
+
+/* The same with a plain environment; the exit status. */
+static int run_to(const char *out, char *const argv[])
+{
+	int st = run_raw(out, argv, env_plain, false);
+
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static size_t slurp(const char *path, char *buf, size_t size)
+{
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+
+	if (!fp)
+		fail_msg("%s: %s", path, strerror(errno));
+	n = fread(buf, 1, size - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	return n;
+}
+
+/* @got equals the golden file @name, or (updating) becomes it. */
+static void golden(const char *got, const char *name)
+{
+	static char a[1 << 20], b[1 << 20];
+	char path[512], cmd[1200];
+	size_t na, nb;
+
+	snprintf(path, sizeof(path), "%s/%s", GOLDEN_DIR, name);
+	if (getenv("ENOSTUB_UPDATE_GOLDEN")) {
+		snprintf(cmd, sizeof(cmd), "cp %s %s", got, path);
+		assert_int_equal(system(cmd), 0);
+		return;
+	}
+	na = slurp(got, a, sizeof(a));
+	nb = slurp(path, b, sizeof(b));
+	if (na != nb || memcmp(a, b, na)) {
+		snprintf(cmd, sizeof(cmd), "diff -u %s %s | head -40", path, got);
+		if (system(cmd) < 0)
+			perror("diff");
+		fail_msg("%s differs from %s", got, path);
+	}
+}
+
+static void test_inspect_golden(void **state)
+{
+	char file[128], out[128], name[160];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(corpus); i++) {
+		char *argv[] = { CLI_PATH, "inspect", "--summary", file, NULL };
+
+		snprintf(file, sizeof(file), "corpus/%s.bpf", corpus[i]);
+		snprintf(out, sizeof(out), "inspect-%s.txt", corpus[i]);
+		assert_int_equal(run_to(out, argv), 0);
+		golden(out, out);
+	}
+	{
+		char *argv[] = { CLI_PATH, "inspect", "--summary", "--strategy",
+				 "kernel-version", "corpus/docker-default-v20.10.0.bpf", NULL };
+
+		assert_int_equal(run_to("kv.txt", argv), 0);
+		golden("kv.txt", "inspect-kernel-version-docker-default-v20.10.0.txt");
+	}
+	{
+		char *argv[] = { CLI_PATH, "inspect", "corpus/docker-default-v19.03.0.bpf", NULL };
+
+		assert_int_equal(run_to("full.txt", argv), 0);
+		golden("full.txt", "inspect-full-docker-default-v19.03.0.txt");
+	}
+	{
+		char *argv[] = { CLI_PATH, "inspect", "--json",
+				 "corpus/systemd-252-system-service.bpf", NULL };
+
+		assert_int_equal(run_to("json.txt", argv), 0);
+		golden("json.txt", "inspect-systemd-252-system-service.json");
+	}
+	snprintf(name, sizeof(name), "%s", "ok");
+	assert_string_equal(name, "ok");
+}
+
+/* A filter the helper loads: close_range's answer, no preload. */
+static void loaded_answer(const char *bpf, const char *want)
+{
+	char step[256];
+	char *argv[] = { HELPER_PATH, step, "close_range", NULL };
+	struct run r;
+
+	snprintf(step, sizeof(step), "prctl:%s/%s", dir, bpf);
+	run_argv(argv, env_plain, &r);
+	assert_exited_ok(&r);
+	assert_true(has(&r, want));
+}
+
+static void test_patch_golden_and_kernel(void **state)
+{
+	char *mk[] = { CLI_PATH, "patch", "corpus/docker-default-v19.03.0.bpf",
+		       "v19.bpf", NULL };
+	char *kv[] = { CLI_PATH, "patch", "--strategy", "kernel-version",
+		       "corpus/docker-default-v20.10.0.bpf", "v20.bpf", NULL };
+	char *again[] = { CLI_PATH, "patch", "v19.bpf", "v19-again.bpf", NULL };
+	char *allow[] = { CLI_PATH, "patch", "corpus/flatpak-default.bpf", "flatpak.bpf", NULL };
+	static char a[65536], b[65536];
+
+	(void)state;
+	assert_int_equal(run_to("patch-v19.txt", mk), 0);
+	golden("patch-v19.txt", "patch-docker-default-v19.03.0.txt");
+	golden("v19.bpf", "patched-docker-default-v19.03.0.bpf");
+	assert_int_equal(run_to("patch-v20.txt", kv), 0);
+	golden("patch-v20.txt", "patch-kernel-version-docker-default-v20.10.0.txt");
+	golden("v20.bpf", "patched-kernel-version-docker-default-v20.10.0.bpf");
+	/* the kernel takes them, and they answer as inspect said */
+	loaded_answer("corpus/docker-default-v20.10.0.bpf", "close_range=EPERM");
+	loaded_answer("v20.bpf", "close_range=ENOSYS");
+	loaded_answer("v19.bpf", "close_range=ENOSYS");
+	/* patching a patched filter, or one that needs nothing, copies it */
+	assert_int_equal(run_to("again.txt", again), 0);
+	assert_int_equal(slurp("v19.bpf", a, sizeof(a)), slurp("v19-again.bpf", b, sizeof(b)));
+	assert_memory_equal(a, b, slurp("v19.bpf", a, sizeof(a)));
+	assert_int_equal(run_to("allow.txt", allow), 0);
+	assert_non_null(strstr(slurp("allow.txt", a, sizeof(a)) ? a : "", "unchanged"));
+}
+
+/* Each bad input: a clear one-line message and a non-zero status. */
+static void test_bad_input(void **state)
+{
+	static const struct { const char *content; long size; const char *want; } files[] = {
+		{ "", 0, "empty file, no cBPF program" },
+		{ "0123456789abc", 13, "13 bytes is not a whole number of 8-byte cBPF instructions" },
+		{ NULL, 4097 * 8, "more than 4096 instructions" },
+		{ "\x15\x00\x05\x00\x00\x00\x00\x00\x06\x00\x00\x00\x00\x00\x00\x00", 16,
+		  "not a valid seccomp filter" },
+	};
+	static const struct { const char *argv[6]; int status; const char *want; } cases[] = {
+		{ { "inspect", "missing.bpf" }, 1, "missing.bpf: No such file or directory" },
+		{ { "patch", "missing.bpf", "out.bpf" }, 1, "missing.bpf: No such file or directory" },
+		{ { "dump", "0x12" }, 1, "\"0x12\" is not a process id" },
+		{ { "dump", "1073741000" }, 1, "1073741000: no such process" },
+		{ { "inspect" }, 2, "usage: enostub inspect" },
+		{ { "inspect", "a", "b" }, 2, "usage: enostub inspect" },
+		{ { "patch", "a" }, 2, "usage: enostub patch" },
+		{ { "inspect", "--arch", "vax", "a" }, 2, "unknown arch \"vax\"" },
+		{ { "inspect", "--baseline", "five", "a" }, 2, "--baseline: expected" },
+		{ { "frobnicate" }, 2, "unknown command \"frobnicate\"" },
+		{ { "run" }, 2, "usage: enostub run" },
+		{ { "run", "-c", "missing.conf", "true" }, 1, "missing.conf: No such file or directory" },
+		{ { "run", "/nonexistent/cmd" }, 127, "/nonexistent/cmd: No such file or directory" },
+	};
+	char name[32], buf[4096];
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < N(files); i++) {
+		char *inspect[] = { CLI_PATH, "inspect", name, NULL };
+		char *patch[] = { CLI_PATH, "patch", name, "never.bpf", NULL };
+		FILE *fp;
+
+		snprintf(name, sizeof(name), "bad%zu.bpf", i);
+		fp = fopen(name, "wb");
+		assert_non_null(fp);
+		for (long k = 0; k < files[i].size; k++)
+			fputc(files[i].content ? files[i].content[k] : 0, fp);
+		fclose(fp);
+		assert_int_equal(run_to("bad.txt", inspect), 1);
+		slurp("bad.txt", buf, sizeof(buf));
+		assert_non_null(strstr(buf, files[i].want));
+		assert_non_null(strstr(buf, name));
+		assert_int_equal(run_to("bad.txt", patch), 1);
+		assert_int_equal(access("never.bpf", F_OK), -1);
+	}
+	for (i = 0; i < N(cases); i++) {
+		char *argv[8] = { CLI_PATH };
+
+		for (j = 0; cases[i].argv[j]; j++)
+			argv[j + 1] = (char *)cases[i].argv[j];
+		assert_int_equal(run_to("bad.txt", argv), cases[i].status);
+		slurp("bad.txt", buf, sizeof(buf));
+		if (!strstr(buf, cases[i].want))
+			fail_msg("enostub %s: missing \"%s\" in: %s", cases[i].argv[0],
+				 cases[i].want, buf);
+	}
+}
+
+/* dump of a live process: the verdicts of its filter stack, with and
+ * without the shim; unprivileged, a clear refusal. */
+static void dump_live(char *const envp[], const char *faccessat2)
+{
+	char *helper[] = { HELPER_PATH, "prctl:builtin:y2020", "hold", NULL };
+	char pid_s[16], buf[8192], want[64];
+	char *dump[] = { CLI_PATH, "dump", pid_s, NULL };
+	char *json[] = { CLI_PATH, "dump", "--json", pid_s, NULL };
+	struct run r;
+	int out, in, st;
+	pid_t pid = spawn(helper, envp, &out, &in);
+
+	strcpy(r.out, "\n");
+	collect(out, &r, "ready\n");
+	assert_true(has(&r, "ready"));
+	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
+	assert_int_equal(run_to("dump.txt", dump), 0);
+	slurp("dump.txt", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "(helper): 1 seccomp filter"));
+	/* the filter the kernel holds: the original, or stub + original */
+	assert_non_null(strstr(buf, strcmp(faccessat2, "EPERM") == 0 ?
+			       "largest known number: 438 (pidfd_getfd, Linux 5.6)" :
+			       "enostub would: no ABI needs a stub"));
+	assert_non_null(strstr(buf, "\n  close_range   EPERM\n"));
+	assert_non_null(strstr(buf, "\n  openat2       allowed\n"));
+	snprintf(want, sizeof(want), "\n  faccessat2    %s\n", faccessat2);
+	if (!strstr(buf, want))
+		fail_msg("missing \"%s\" in %s", want, buf);
+	assert_int_equal(run_to("dump.json", json), 0);
+	slurp("dump.json", buf, sizeof(buf));
+	snprintf(want, sizeof(want), "\"faccessat2\": \"%s\"", faccessat2);
+	assert_non_null(strstr(buf, want));
+	st = run_raw("dump-nobody.txt", dump, env_plain, true);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	slurp("dump-nobody.txt", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "run as root"));
+	assert_int_equal(write(in, "x", 1), 1);
+	close(in);
+	collect(out, &r, NULL);
+	close(out);
+	assert_int_equal(waitpid(pid, &r.status, 0), pid);
+	assert_exited_ok(&r);
+}
+
+static void test_dump(void **state)
+{
+	char *with[] = { "LD_PRELOAD=" SHIM_PATH, NULL };
+
+	(void)state;
+	dump_live(env_plain, "EPERM");
+	dump_live(with, "ENOSYS");
+}
+
+/* enostub run: preload, dry-run, the rseq remedy by flag and by config,
+ * GLIBC_TUNABLES merged, the command's own status. */
+static void test_run(void **state)
+{
+	char *env_t[] = { "PATH=/usr/bin:/bin", "GLIBC_TUNABLES=glibc.malloc.check=0", NULL };
+	char *patch[] = { CLI_PATH, "run", "--", HELPER_PATH, "prctl:builtin:old",
+			  "close_range", NULL };
+	char *dry[] = { CLI_PATH, "run", "--dry-run", "-v", HELPER_PATH,
+			"prctl:builtin:old", "close_range", NULL };
+	char *thread[] = { CLI_PATH, "run", HELPER_PATH, "prctl:builtin:old", "pthread", NULL };
+	char *norseq[] = { CLI_PATH, "run", "--no-rseq", HELPER_PATH, "prctl:builtin:old",
+			   "pthread", NULL };
+	char *byconf[] = { CLI_PATH, "run", "-c", "rseq.conf", HELPER_PATH,
+			   "prctl:builtin:old", "pthread", NULL };
+	char *env[] = { CLI_PATH, "run", "--no-rseq", "/usr/bin/env", NULL };
+	char buf[8192];
+	FILE *fp;
+	int st;
+
+	(void)state;
+	assert_int_equal(run_to("run.txt", patch), 0);
+	assert_non_null(strstr(slurp("run.txt", buf, sizeof(buf)) ? buf : "", "\nclose_range=ENOSYS\n"));
+	assert_int_equal(run_to("run.txt", dry), 0);
+	slurp("run.txt", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\nclose_range=EPERM\n"));
+	assert_non_null(strstr(buf, "dry-run, forwarded untouched; would patch"));
+	/* the hazard: a thread started after the install aborts ... */
+	st = run_raw("run.txt", thread, env_plain, false);
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+	assert_non_null(strstr(slurp("run.txt", buf, sizeof(buf)) ? buf : "",
+			       "rseq registration failed"));
+	/* ... unless rseq is off, by flag or by the program's rule */
+	assert_int_equal(run_to("run.txt", norseq), 0);
+	assert_non_null(strstr(slurp("run.txt", buf, sizeof(buf)) ? buf : "", "\npthread=ok\n"));
+	fp = fopen("rseq.conf", "w");
+	assert_non_null(fp);
+	fputs("programs = ( { comm = \"helper\"; no_rseq = true; } );\n", fp);
+	fclose(fp);
+	assert_int_equal(run_to("run.txt", byconf), 0);
+	assert_non_null(strstr(slurp("run.txt", buf, sizeof(buf)) ? buf : "", "\npthread=ok\n"));
+	/* the environment the command gets */
+	st = run_raw("env.txt", env, env_t, false);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	slurp("env.txt", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\nLD_PRELOAD=" SHIM_PATH "\n"));
+	assert_non_null(strstr(buf, "GLIBC_TUNABLES=glibc.malloc.check=0:glibc.pthread.rseq=0\n"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_inspect_golden),
+		cmocka_unit_test(test_patch_golden_and_kernel),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_dump),
+		cmocka_unit_test(test_run),
+	};
+	char cmd[128];
+	int rc;
+
+	assert_non_null(mkdtemp(dir));
+	if (chdir(dir) || symlink(CORPUS_DIR, "corpus"))
+		return 1;
+	rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd))
+		rc = 1;
+	return rc;
+}
