@@ -34,8 +34,11 @@ BENCH    := tests/bench/bench tests/bench/empty.so
 TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
              -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"'
 
-.PHONY: all deps check unit integration demo bench clean
+.PHONY: all deps check unit integration clients demo bench clean
 all: $(LIB) $(CLI)
+
+include tests/clients/clients.mk
+DEB_PKGS += $(CLIENT_PKGS)
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -88,10 +91,14 @@ unit: deps $(UNIT_TESTS)
 integration: deps $(INTEG_TESTS)
 	@set -e; for t in $(INTEG_TESTS); do ./$$t; done
 
+clients: deps $(CLIENT_TESTS)
+	@set -e; for t in $(CLIENT_TESTS); do ./$$t; done
+
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) integration
+	$(MAKE) clients
 	$(MAKE) demo
 
 demo: deps
@@ -104,4 +111,5 @@ bench: deps
 	  $(CURDIR)/conf/enostub.conf
 
 clean:
-	rm -f shim/*.o $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH)
+	rm -f shim/*.o $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH) \
+	  $(CLIENT_TESTS) $(CLIENT_BINS)
