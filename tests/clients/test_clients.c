@@ -30,6 +30,14 @@
 #include "../integration/runner.h"
 
 #define DOCKER_2019 CORPUS_DIR "/docker-default-v19.03.0.bpf"
+#define RUNC_2019 CORPUS_DIR "/runc-1.1.5-patched-docker-default-v19.03.0.bpf"
+#define SYSTEMD_252 CORPUS_DIR "/systemd-252-system-service.bpf"
+/* Debian's python3, not one earlier on someone's PATH */
+#define PYTHON "/usr/bin/python3"
+#define PROBE CLIENTS_DIR "/probe.py"
+#define BWRAP "/usr/bin/bwrap"
+
+enum preload { WITHOUT, WITH };
 
 /* No GLIBC_TUNABLES: these are the programs as they run. */
 static char *const env_plain[] = { "PATH=/usr/bin:/bin", "LANG=C", NULL };
@@ -37,6 +45,32 @@ static char *const env_shim[] = {
 	"PATH=/usr/bin:/bin", "LANG=C", "LD_PRELOAD=" SHIM_PATH,
 	"ENOSTUB_LOG=stderr", NULL,
 };
+
+static char *const *env_for(enum preload p)
+{
+	return p == WITH ? env_shim : env_plain;
+}
+
+/* Skip the running test unless @path is an executable. */
+static void need_program(const char *path, const char *pkg)
+{
+	if (access(path, X_OK) == 0)
+		return;
+	printf("  skipped: %s not found (Debian package %s; `make deps` installs it)\n",
+	       path, pkg);
+	skip();
+}
+
+/* Open @path as descriptor @fd, inherited by the programs run next. */
+static void open_as(const char *path, int fd)
+{
+	int tmp = open(path, O_RDONLY);
+
+	assert_true(tmp >= 0);
+	assert_int_equal(dup2(tmp, fd), fd);
+	if (tmp != fd)
+		close(tmp);
+}
 
 /* How many times @needle occurs in @hay. */
 static int count(const char *hay, const char *needle)
@@ -46,6 +80,104 @@ static int count(const char *hay, const char *needle)
 	for (hay = strstr(hay, needle); hay; hay = strstr(hay + 1, needle))
 		n++;
 	return n;
+}
+
+/* ---- bubblewrap: Docker's 2019 profile for python3 ------------------- */
+
+/* bwrap reads the filter from descriptor 9 and installs it with prctl()
+ * just before it executes python3 (so glibc sees rseq refused at startup
+ * and does without it: threads are fine). */
+static void bwrap_python(enum preload p, struct run *r)
+{
+	char *argv[] = { BWRAP, "--bind", "/", "/", "--seccomp", "9",
+			 PYTHON, PROBE, "thread", "eaccess:/", NULL };
+
+	open_as(DOCKER_2019, 9);
+	run_argv(argv, env_for(p), r);
+	close(9);
+	assert_exited_ok(r);
+}
+
+static void test_bwrap(void **state)
+{
+	struct run r;
+
+	(void)state;
+	need_program(BWRAP, "bubblewrap");
+	need_program(PYTHON, "python3");
+
+	/* clone3 and faccessat2 get EPERM: Python cannot start a thread and
+	 * os.access says no */
+	bwrap_python(WITHOUT, &r);
+	assert_true(has(&r, "thread=can't start new thread"));
+	assert_true(has(&r, "eaccess=False"));
+	assert_int_equal(count(r.out, "enostub:"), 0);
+
+	/* ENOSYS: glibc falls back to clone and faccessat */
+	bwrap_python(WITH, &r);
+	assert_true(has(&r, "thread=ran"));
+	assert_true(has(&r, "eaccess=True"));
+	assert_int_equal(count(r.out, "enostub:"), 1);
+	assert_true(has_text(&r, "enostub: bwrap["));
+	assert_true(has_text(&r, "prctl filter of 880 instructions: patched"));
+	printf("  python3 in bwrap: \"can't start new thread\" without, a thread with the shim\n");
+}
+
+/* ---- bubblewrap, two filters stacked ---------------------------------- */
+
+/* Docker's 2019 profile (fd 3, installed first; knows x86_64 numbers up to
+ * 333) and systemd 252's @system-service filter (fd 4, installed last;
+ * knows up to 452, allows clone3 and faccessat2), both EPERM by default.
+ * Where both deny, the kernel takes the errno of the newest filter.
+ * Number 1000 stands for a system call newer than both filters: glibc
+ * would fall back only if the newest filter answers ENOSYS. */
+#define FUTURE_NR "1000"
+
+static void bwrap_stacked(enum preload p, const char *first, struct run *r)
+{
+	char *argv[] = { BWRAP, "--bind", "/", "/",
+			 "--add-seccomp-fd", "3", "--add-seccomp-fd", "4",
+			 PYTHON, PROBE, "thread", "eaccess:/", "syscall:" FUTURE_NR, NULL };
+
+	open_as(first, 3);
+	open_as(SYSTEMD_252, 4);
+	run_argv(argv, env_for(p), r);
+	close(3);
+	close(4);
+	assert_exited_ok(r);
+}
+
+static void test_bwrap_stacked(void **state)
+{
+	struct run r;
+
+	(void)state;
+	need_program(BWRAP, "bubblewrap");
+	need_program(PYTHON, "python3");
+
+	bwrap_stacked(WITHOUT, DOCKER_2019, &r);
+	assert_true(has(&r, "thread=can't start new thread"));
+	assert_true(has(&r, "eaccess=False"));
+	assert_true(has(&r, "syscall" FUTURE_NR "=EPERM"));
+	assert_int_equal(count(r.out, "enostub:"), 0);
+
+	/* both patched: the thread and faccessat need the first filter's stub,
+	 * ENOSYS for the future call needs the second's */
+	bwrap_stacked(WITH, DOCKER_2019, &r);
+	assert_true(has(&r, "thread=ran"));
+	assert_true(has(&r, "eaccess=True"));
+	assert_true(has(&r, "syscall" FUTURE_NR "=ENOSYS"));
+	assert_int_equal(count(r.out, "enostub: bwrap["), 2);
+	assert_true(has_text(&r, "prctl filter of 880 instructions: patched"));
+	assert_true(has_text(&r, "prctl filter of 966 instructions: patched"));
+
+	/* control: with only the first filter stubbed (runc's patched copy of
+	 * the same profile, no shim) the future call still gets EPERM from
+	 * the second, so the ENOSYS above needs both filters patched */
+	bwrap_stacked(WITHOUT, RUNC_2019, &r);
+	assert_true(has(&r, "thread=ran"));
+	assert_true(has(&r, "syscall" FUTURE_NR "=EPERM"));
+	printf("  bwrap --add-seccomp-fd x2: both filters patched\n");
 }
 
 /* ---- a threaded program installs Docker's 2019 profile with TSYNC ----- */
@@ -94,6 +226,8 @@ static void test_tsync(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bwrap),
+		cmocka_unit_test(test_bwrap_stacked),
 		cmocka_unit_test(test_tsync),
 	};
 
