@@ -180,6 +180,51 @@ static void test_bwrap_stacked(void **state)
 	printf("  bwrap --add-seccomp-fd x2: both filters patched\n");
 }
 
+/* ---- python3-seccomp: a filter written in Python ---------------------- */
+
+/* tests/clients/old_filter.py builds an EPERM-by-default allow list with
+ * Debian's seccomp module (libseccomp linked into it, loading through
+ * syscall(SYS_seccomp)), then checks a file with the effective ids. */
+static void test_python_seccomp(void **state)
+{
+	char *check[] = { PYTHON, "-c", "import seccomp", NULL };
+	char *argv[] = { PYTHON, CLIENTS_DIR "/old_filter.py", PROBE, NULL };
+	struct run r;
+
+	(void)state;
+	need_program(PYTHON, "python3");
+	run_argv(check, env_plain, &r);
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
+		printf("  skipped: %s cannot import seccomp (Debian package "
+		       "python3-seccomp; `make deps` installs it):%s", PYTHON, r.out);
+		skip();
+	}
+
+	run_argv(argv, env_plain, &r);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "load=ok"));
+	assert_true(has(&r, "faccessat2=EPERM"));
+	assert_true(has(&r, "eaccess=EPERM"));	/* glibc does not fall back */
+	assert_true(has(&r, "os.access=False"));
+	assert_true(has(&r, "access=True"));	/* the old call is allowed */
+	assert_int_equal(count(r.out, "enostub:"), 0);
+
+	run_argv(argv, env_shim, &r);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "load=ok"));
+	assert_true(has(&r, "faccessat2=ENOSYS"));
+	assert_true(has(&r, "eaccess=ok"));	/* glibc fell back to faccessat */
+	assert_true(has(&r, "os.access=True"));
+	assert_true(has(&r, "access=True"));
+	/* one filter, patched once; libseccomp's API probes (NULL filters)
+	 * pass through without a log line */
+	assert_int_equal(count(r.out, "enostub:"), 1);
+	assert_true(has_text(&r, "enostub: python3["));
+	assert_true(has_text(&r, ": seccomp filter of "));
+	assert_true(has_text(&r, " instructions: patched"));
+	printf("  python3-seccomp filter: os.access False without, True with the shim\n");
+}
+
 /* ---- a threaded program installs Docker's 2019 profile with TSYNC ----- */
 
 #define TSYNC_THREADS 4
@@ -228,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bwrap),
 		cmocka_unit_test(test_bwrap_stacked),
+		cmocka_unit_test(test_python_seccomp),
 		cmocka_unit_test(test_tsync),
 	};
 
