@@ -36,6 +36,7 @@
 #define PYTHON "/usr/bin/python3"
 #define PROBE CLIENTS_DIR "/probe.py"
 #define BWRAP "/usr/bin/bwrap"
+#define MAN "/usr/bin/man"
 
 enum preload { WITHOUT, WITH };
 
@@ -59,6 +60,32 @@ static void need_program(const char *path, const char *pkg)
 	printf("  skipped: %s not found (Debian package %s; `make deps` installs it)\n",
 	       path, pkg);
 	skip();
+}
+
+/* A private directory for configuration and log files, made by setup(). */
+static char tmpdir[] = "/tmp/enostub-clients-XXXXXX";
+
+/* Write @text to the file @name in tmpdir; its path goes to @path. */
+static void write_tmp(const char *name, const char *text, char *path, size_t size)
+{
+	FILE *fp;
+
+	snprintf(path, size, "%s/%s", tmpdir, name);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Read the file @path into @buf (NUL-terminated; empty if missing). */
+static void read_tmp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? 0 : read(fd, buf, size - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
 }
 
 /* Open @path as descriptor @fd, inherited by the programs run next. */
@@ -225,6 +252,52 @@ static void test_python_seccomp(void **state)
 	printf("  python3-seccomp filter: os.access False without, True with the shim\n");
 }
 
+/* ---- man-db: a filter that needs no stub ----------------------------- */
+
+/* man formats the page in children that each load man-db's own filter
+ * with libseccomp (seccomp_load); its default is already ERRNO(ENOSYS).
+ * The log (level info, to a file so it does not mix with the page) must
+ * show every one of those filters forwarded untouched, and the page must
+ * come out byte for byte the same. */
+static void test_man(void **state)
+{
+	char conf[256], log[256], text[512], logged[8192], *line, *save = NULL;
+	char confenv[300];
+	char *argv[] = { MAN, "-l", CLIENTS_DIR "/enostub-test.1", NULL };
+	char *env_man[] = { "PATH=/usr/bin:/bin", "LANG=C", "MANWIDTH=80", NULL };
+	char *env_man_shim[] = { "PATH=/usr/bin:/bin", "LANG=C", "MANWIDTH=80",
+				 "LD_PRELOAD=" SHIM_PATH, confenv, NULL };
+	static struct run plain, shim;
+	int filters = 0;
+
+	(void)state;
+	need_program(MAN, "man-db");
+	snprintf(log, sizeof(log), "%s/man.log", tmpdir);
+	snprintf(text, sizeof(text), "log = { target = \"%s\"; level = \"info\"; };\n", log);
+	write_tmp("man.conf", text, conf, sizeof(conf));
+	snprintf(confenv, sizeof(confenv), "ENOSTUB_CONFIG=%s", conf);
+
+	run_argv(argv, env_man, &plain);
+	run_argv(argv, env_man_shim, &shim);
+	assert_true(WIFEXITED(plain.status) && WEXITSTATUS(plain.status) == 0);
+	assert_true(WIFEXITED(shim.status) && WEXITSTATUS(shim.status) == 0);
+	assert_true(has_text(&plain, "enostub-test - a page formatted by man-db under enostub"));
+	assert_string_equal(shim.out, plain.out);
+
+	read_tmp(log, logged, sizeof(logged));
+	for (line = strtok_r(logged, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strstr(line, "forwarded untouched (no ABI needs a stub)") ||
+		    !strstr(line, "x86_64: the default action already returns the stub's errno"))
+			fail_msg("man's filter was not left alone: %s", line);
+		assert_non_null(strstr(line, "enostub: man["));
+		assert_non_null(strstr(line, ": seccomp_load filter of "));
+		filters++;
+	}
+	if (filters == 0)
+		fail_msg("no filter in the log %s: man-db installed none through the shim", log);
+	printf("  man -l: %d filters loaded by man-db, all untouched, same page\n", filters);
+}
+
 /* ---- a threaded program installs Docker's 2019 profile with TSYNC ----- */
 
 #define TSYNC_THREADS 4
@@ -268,15 +341,31 @@ static void test_tsync(void **state)
 	       TSYNC_THREADS);
 }
 
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	return system(cmd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bwrap),
 		cmocka_unit_test(test_bwrap_stacked),
 		cmocka_unit_test(test_python_seccomp),
+		cmocka_unit_test(test_man),
 		cmocka_unit_test(test_tsync),
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	return cmocka_run_group_tests_name("clients", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("clients", tests, setup, teardown);
 }
