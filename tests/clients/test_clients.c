@@ -14,6 +14,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -22,7 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -37,6 +41,7 @@
 #define PROBE CLIENTS_DIR "/probe.py"
 #define BWRAP "/usr/bin/bwrap"
 #define MAN "/usr/bin/man"
+#define CRUN "/usr/bin/crun"
 
 enum preload { WITHOUT, WITH };
 
@@ -298,6 +303,194 @@ static void test_man(void **state)
 	printf("  man -l: %d filters loaded by man-db, all untouched, same page\n", filters);
 }
 
+/* ---- crun: a container with Docker's 2019 profile --------------------- */
+
+/* The test program re-executed as "--cgroup2-ns PROGRAM ARG...": runs
+ * PROGRAM in a private mount namespace where /sys/fs/cgroup is cgroup2.
+ * crun refuses hybrid cgroup hierarchies even with its cgroup manager
+ * disabled; a private cgroup2 mount changes nothing outside. */
+#define CGROUP2_NS "--cgroup2-ns"
+
+static int cgroup2_ns_exec(char **argv)
+{
+	struct statfs st;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		perror("private mount namespace");
+		return 125;
+	}
+	if ((statfs("/sys/fs/cgroup", &st) || st.f_type != CGROUP2_SUPER_MAGIC) &&
+	    mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL)) {
+		perror("mount cgroup2 on /sys/fs/cgroup");
+		return 125;
+	}
+	execvp(argv[0], argv);
+	perror(argv[0]);
+	return 127;
+}
+
+static void base64(const unsigned char *in, size_t n, char *out)
+{
+	static const char digit[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+
+	for (i = 0; i < n; i += 3, out += 4) {
+		unsigned v = (unsigned)in[i] << 16 | (i + 1 < n ? in[i + 1] << 8 : 0) |
+			     (i + 2 < n ? in[i + 2] : 0);
+
+		out[0] = digit[v >> 18 & 63];
+		out[1] = digit[v >> 12 & 63];
+		out[2] = i + 1 < n ? digit[v >> 6 & 63] : '=';
+		out[3] = i + 2 < n ? digit[v & 63] : '=';
+	}
+	*out = '\0';
+}
+
+/* The host's /bin, /lib and /lib64: the same symlinks in the root file
+ * system (merged /usr), or bind mounts of the directories. */
+static void host_dirs(FILE *fp, const char *rootfs)
+{
+	static const char *const dirs[] = { "bin", "lib", "lib64" };
+	char host[64], target[256], link[512];
+	ssize_t n;
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(host, sizeof(host), "/%s", dirs[i]);
+		n = readlink(host, target, sizeof(target) - 1);
+		if (n > 0) {
+			target[n] = '\0';
+			snprintf(link, sizeof(link), "%s/%s", rootfs, dirs[i]);
+			assert_int_equal(symlink(target, link), 0);
+		} else if (access(host, F_OK) == 0) {
+			fprintf(fp, ",\n  { \"destination\": \"%s\", \"type\": \"bind\", "
+				"\"source\": \"%s\", \"options\": [\"rbind\", \"ro\"] }",
+				host, host);
+		}
+	}
+}
+
+/* Write an OCI bundle in @bundle: python3 running probe.py with @steps in
+ * a read-only root with the host's /usr and tests/clients, and with
+ * @filter (a raw cBPF file, or NULL for none) as crun's
+ * run.oci.seccomp_bpf_data annotation, installed as is. */
+static void write_bundle(const char *bundle, const char *steps, const char *filter)
+{
+	static unsigned char bpf[4096 * 8];
+	static char b64[sizeof(bpf) / 3 * 4 + 8];
+	char path[512], rootfs[256];
+	ssize_t n = 0;
+	FILE *fp;
+	int fd;
+
+	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", bundle);
+	assert_int_equal(mkdir(bundle, 0755), 0);
+	assert_int_equal(mkdir(rootfs, 0755), 0);
+	if (filter) {
+		fd = open(filter, O_RDONLY | O_CLOEXEC);
+		assert_true(fd >= 0);
+		n = read(fd, bpf, sizeof(bpf));
+		close(fd);
+		assert_true(n > 0);
+		base64(bpf, (size_t)n, b64);
+	}
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "{\n\"ociVersion\": \"1.0.2\",\n\"process\": { \"terminal\": false, "
+		"\"user\": { \"uid\": 0, \"gid\": 0 }, \"cwd\": \"/\", "
+		"\"noNewPrivileges\": true, \"env\": [\"PATH=/usr/bin:/bin\"],\n"
+		"  \"args\": [\"%s\", \"/clients/probe.py\", %s] },\n"
+		"\"root\": { \"path\": \"rootfs\", \"readonly\": true },\n"
+		"\"hostname\": \"enostub\",\n\"mounts\": [\n"
+		"  { \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" },\n"
+		"  { \"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", "
+		"\"options\": [\"nosuid\", \"mode=755\", \"size=1m\"] },\n"
+		"  { \"destination\": \"/usr\", \"type\": \"bind\", \"source\": \"/usr\", "
+		"\"options\": [\"rbind\", \"ro\"] },\n"
+		"  { \"destination\": \"/clients\", \"type\": \"bind\", \"source\": \"%s\", "
+		"\"options\": [\"rbind\", \"ro\"] }",
+		PYTHON, steps, CLIENTS_DIR);
+	host_dirs(fp, rootfs);
+	fprintf(fp, "\n],\n\"annotations\": { %s%s%s },\n"
+		"\"linux\": { \"namespaces\": [ { \"type\": \"pid\" }, { \"type\": \"mount\" }, "
+		"{ \"type\": \"ipc\" }, { \"type\": \"uts\" } ] }\n}\n",
+		filter ? "\"run.oci.seccomp_bpf_data\": \"" : "", filter ? b64 : "",
+		filter ? "\"" : "");
+	assert_int_equal(fclose(fp), 0);
+}
+
+static bool cgroup2_host(void)
+{
+	struct statfs st;
+
+	return statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* crun run, through the cgroup2 namespace when the host's hierarchy is
+ * not cgroup2; @preload WITH also sets ENOSTUB_CONFIG to @conf. */
+static void crun_run(enum preload p, const char *bundle, const char *conf, struct run *r)
+{
+	static int serial;
+	char state[300], name[64], confenv[300];
+	char *argv[] = { "/proc/self/exe", CGROUP2_NS, CRUN, "--root", state,
+			 "--cgroup-manager=disabled", "run", "--bundle", (char *)bundle,
+			 name, NULL };
+	char *env_crun[] = { "PATH=/usr/bin:/bin", "LANG=C", "LD_PRELOAD=" SHIM_PATH,
+			     confenv, NULL };
+
+	snprintf(state, sizeof(state), "%s/crun-state", tmpdir);
+	snprintf(name, sizeof(name), "enostub-%d-%d", (int)getpid(), serial++);
+	snprintf(confenv, sizeof(confenv), "ENOSTUB_CONFIG=%s", conf);
+	run_argv(cgroup2_host() ? argv + 2 : argv, p == WITH ? env_crun : env_plain, r);
+}
+
+static void test_crun(void **state)
+{
+	char bundle[300], conf[256];
+	struct run r;
+
+	(void)state;
+	need_program(CRUN, "crun");
+	need_program(PYTHON, "python3");
+	/* crun replaces the environment with the container's before it loads
+	 * the filter, and the shim reads ENOSTUB_LOG only then: the log
+	 * target comes from the configuration file, read when crun starts */
+	write_tmp("crun.conf", "log = { target = \"stderr\"; level = \"info\"; };\n",
+		  conf, sizeof(conf));
+
+	if (!cgroup2_host())
+		printf("  /sys/fs/cgroup is not cgroup2 here (crun refuses hybrid hierarchies): "
+		       "crun runs in a private mount namespace with cgroup2 mounted there\n");
+	/* can crun run a container here at all? */
+	snprintf(bundle, sizeof(bundle), "%s/bundle-plain", tmpdir);
+	write_bundle(bundle, "\"thread\"", NULL);
+	crun_run(WITHOUT, bundle, conf, &r);
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0 || !has(&r, "thread=ran")) {
+		printf("  skipped: crun cannot run a container here (status 0x%x):%s",
+		       r.status, r.out);
+		skip();
+	}
+
+	snprintf(bundle, sizeof(bundle), "%s/bundle-docker-2019", tmpdir);
+	write_bundle(bundle, "\"thread\", \"eaccess:/\"", DOCKER_2019);
+	crun_run(WITHOUT, bundle, conf, &r);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "thread=can't start new thread"));
+	assert_true(has(&r, "eaccess=False"));
+	assert_int_equal(count(r.out, "enostub:"), 0);
+
+	crun_run(WITH, bundle, conf, &r);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "thread=ran"));
+	assert_true(has(&r, "eaccess=True"));
+	/* logged once, by crun's container process (pid 1 of its namespace) */
+	assert_int_equal(count(r.out, "enostub:"), 1);
+	assert_true(has_text(&r, "enostub: crun[1]: seccomp filter of 880 instructions: patched"));
+	printf("  python3 in a crun container: no thread without, a thread with the shim\n");
+}
+
 /* ---- a threaded program installs Docker's 2019 profile with TSYNC ----- */
 
 #define TSYNC_THREADS 4
@@ -356,16 +549,19 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bwrap),
 		cmocka_unit_test(test_bwrap_stacked),
 		cmocka_unit_test(test_python_seccomp),
 		cmocka_unit_test(test_man),
+		cmocka_unit_test(test_crun),
 		cmocka_unit_test(test_tsync),
 	};
 
+	if (argc > 2 && strcmp(argv[1], CGROUP2_NS) == 0)
+		return cgroup2_ns_exec(argv + 2);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	return cmocka_run_group_tests_name("clients", tests, setup, teardown);
 }
