@@ -20,7 +20,7 @@ ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden $(WARN) $(CFLAGS) \
 # Debian packages needed to build and test (installed by `make deps` as root).
 DEB_PKGS := gcc make pkg-config libseccomp-dev libconfig-dev libcmocka-dev \
             bubblewrap
-APT_GET  := DEBIAN_FRONTEND=noninteractive apt-get -y -qq
+APT_GET  := DEBIAN_FRONTEND=noninteractive apt-get -y -qq -o DPkg::Lock::Timeout=600
 
 # Syscall tables: shim/systab_gen.h is generated from libseccomp's CSV data
 # and committed, so the build needs nothing outside the repository. With the
@@ -48,8 +48,11 @@ TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf
              -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"' \
              -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"'
 
-.PHONY: all deps check unit integration demo bench clean tables tables-check
+.PHONY: all deps check unit integration clients demo bench clean tables tables-check
 all: $(LIB) $(CLI)
+
+include tests/clients/clients.mk
+DEB_PKGS += $(CLIENT_PKGS)
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -116,11 +119,15 @@ unit: deps $(UNIT_TESTS)
 integration: deps $(INTEG_TESTS)
 	@set -e; for t in $(INTEG_TESTS); do ./$$t; done
 
+clients: deps $(CLIENT_TESTS)
+	@set -e; for t in $(CLIENT_TESTS); do ./$$t; done
+
 check: deps
 	$(MAKE) tables-check
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) integration
+	$(MAKE) clients
 	$(MAKE) demo
 
 demo: deps
@@ -133,4 +140,5 @@ bench: deps
 	  $(CURDIR)/conf/enostub.conf
 
 clean:
-	rm -f shim/*.o $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH)
+	rm -f shim/*.o $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH) \
+	  $(CLIENT_TESTS) $(CLIENT_BINS)
