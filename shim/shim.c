@@ -6,15 +6,16 @@
  *
  * Between the program's request and the forwarded call the shim makes no
  * system call of its own (unless logging is on) and allocates nothing: all
- * memory is static, and the real functions are resolved on first use with
- * dlsym(RTLD_NEXT), which for a symbol that exists makes no system call and
- * allocates nothing (measured; a failed lookup would allocate, so nothing is
- * looked up that may be missing). The configuration and the program's
- * identity are read by the constructor, when the library loads: without a
- * configuration file that costs one failed access(); with one, libconfig is
- * loaded, used and unloaded there. A failure anywhere forwards the original
- * call untouched. After the forwarded call returns, nothing but a lock
- * release happens.
+ * memory is static. The constructor resolves the real prctl() and syscall()
+ * with dlsym(RTLD_NEXT) and reads the configuration, the program's identity
+ * and ENOSTUB_LOG: without a configuration file that costs one failed
+ * access(); with one, libconfig is loaded, used and unloaded there. The real
+ * seccomp_load() is resolved on first use (libseccomp may not be loaded at
+ * all; a lookup of a symbol that exists makes no system call and allocates
+ * nothing, measured). A filter that arrives before the constructor has run
+ * (another library's constructor) is forwarded untouched. A failure anywhere
+ * forwards the original call untouched. After the forwarded call returns,
+ * nothing but a lock release happens.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -54,7 +55,6 @@ static struct patch_work work;
 /* The configuration for this process, read when the library loads. */
 static struct conf_state conf = { .set = CONF_DEFAULTS, .source = "built-in" };
 static int configured;
-static bool log_ready;
 
 /* Spins on a busy lock before giving up and forwarding the original. */
 #define SHIM_LOCK_SPINS (1u << 22)
@@ -155,12 +155,17 @@ static void shim_configure(void)
 		conf.set.target = CONF_LOG_STDERR;
 		conf.set.level = CONF_INFO;
 	}
+	log_setup(&conf.set);	/* reads ENOSTUB_LOG now: programs such as
+				 * crun replace their environment later */
 	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
 	errno = saved;
 }
 
 __attribute__((constructor)) static void shim_init(void)
 {
+	/* resolved now, so that no lookup runs once a filter is in place */
+	get_real(&real_prctl, "prctl", (any_fn)prctl);
+	get_real(&real_syscall, "syscall", (any_fn)syscall);
 	shim_configure();
 }
 
@@ -254,10 +259,12 @@ static bool shim_patch(const struct sock_fprog *prog, struct sock_fprog *fp,
 		return false;
 	if (!lock())
 		return false;
-	shim_configure();
-	if (!log_ready) {	/* no system call: reads the environment */
-		log_setup(&conf.set);
-		log_ready = true;
+	/* A filter installed by another library's constructor before ours
+	 * ran: reading the configuration now would mean system calls in the
+	 * install path (and under an earlier filter they may be fatal). */
+	if (!__atomic_load_n(&configured, __ATOMIC_ACQUIRE)) {
+		unlock();
+		return false;
 	}
 	out_len = decide(prog, in_seccomp_load ? "seccomp_load" : via);
 	if (out_len == 0) {
