@@ -25,17 +25,23 @@
 static const char run_usage[] =
 	"usage: enostub run [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]\n";
 
-/* The library next to this executable (a build tree), else the installed one. */
+/* The library next to this executable (a build tree), in ../lib from it
+ * (an install, wherever it was moved), else where it was installed. */
 static int library_path(char *out, size_t size)
 {
-	char self[PATH_MAX];
+	static const char *const rel[] = { "libenostub.so", "../lib/libenostub.so" };
+	char self[PATH_MAX], *dir;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t i;
 
 	if (n > 0) {
 		self[n] = '\0';
-		snprintf(out, size, "%s/libenostub.so", dirname(self));
-		if (access(out, R_OK) == 0)
-			return 0;
+		dir = dirname(self);
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(out, size, "%s/%s", dir, rel[i]);
+			if (access(out, R_OK) == 0)
+				return 0;
+		}
 	}
 	snprintf(out, size, "%s", ENOSTUB_LIB);
 	if (access(out, R_OK) == 0)
