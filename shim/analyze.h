@@ -90,6 +90,11 @@ struct analyze_opts {
 	uint32_t keep_audit, keep_nr;     /* (patch_filter() honours these) */
 	uint8_t strategy;                 /* enum analyze_strategy */
 	uint16_t baseline;                /* kernel-version: major << 8 | minor, 0 = auto */
+	/* An opt-in weakening (patch_filter() honours it): these numbers of
+	 * allow_audit are allowed outright, whatever the filter says. */
+	uint32_t allow_audit;
+	size_t nallow;
+	const uint32_t *allow;
 };
 
 /* Abstract value of a register or scratch word. */

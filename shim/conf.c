@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include "conf.h"
+#include "systab.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -232,6 +233,34 @@ static int parse_deny(struct parser *p, const config_setting_t *s,
 	return 0;
 }
 
+/* Syscalls of the process's own ABI the patched filter allows outright. */
+static int parse_allow(struct parser *p, const config_setting_t *s,
+		       struct conf_settings *set)
+{
+	size_t nn;
+	const struct arch_abi *abi = arch_native(&nn)[0];
+	const struct systab_ent *e;
+	int i, n;
+
+	if (s->type != CONFIG_TYPE_ARRAY && s->type != CONFIG_TYPE_LIST)
+		return fail(p, s->line, "allow_syscalls: expected a list such as [\"rseq\"]");
+	n = p->lc.length(s);
+	if (n > CONF_MAX_ALLOW)
+		return fail(p, s->line, "allow_syscalls: at most %d syscalls", CONF_MAX_ALLOW);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *el = p->lc.elem(s, (unsigned int)i);
+		const char *v = string_of(p, el);
+
+		e = v ? systab_by_name(abi, v) : NULL;
+		if (!e)
+			return fail(p, el->line, "allow_syscalls: \"%s\" is not a syscall "
+				    "of %s", v ? v : "(not a string)", abi->name);
+		set->allow[i] = (uint16_t)e->nr;
+	}
+	set->nallow = (uint8_t)n;
+	return 0;
+}
+
 static int parse_target(struct parser *p, const config_setting_t *s,
 			struct conf_settings *set)
 {
@@ -309,6 +338,8 @@ static int parse_setting(struct parser *p, const config_setting_t *s,
 		return parse_bool(p, s, &set->rseq_guard);
 	if (strcmp(k, "no_rseq") == 0)
 		return parse_bool(p, s, &set->no_rseq);
+	if (strcmp(k, "allow_syscalls") == 0)
+		return parse_allow(p, s, set);
 	return 1;
 }
 
@@ -590,7 +621,7 @@ const char *conf_errno_name(int err, char *buf, size_t size)
 
 size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
 {
-	char base[16], err[32], deny[96] = "";
+	char base[16], err[32], deny[96] = "", allow[CONF_MAX_ALLOW * 28] = "";
 	const char *target = s->target == CONF_LOG_FILE ? s->log_path :
 			     target_names[s->target];
 	const char *name = strerrorname_np(s->err);
@@ -601,6 +632,14 @@ size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
 		if (s->deny & (1u << i))
 			snprintf(deny + strlen(deny), sizeof(deny) - strlen(deny),
 				 "%s\"%s\"", deny[0] ? ", " : "", deny_names[i]);
+	for (i = 0; i < s->nallow; i++) {
+		size_t nn;
+		const struct arch_abi *abi = arch_native(&nn)[0];
+		const struct systab_ent *e = systab_by_nr(abi, abi->nr_base + s->allow[i]);
+
+		snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow),
+			 "%s\"%s\"", i ? ", " : "", e ? systab_name(e) : "?");
+	}
 	if (s->baseline)
 		snprintf(base, sizeof(base), "%u.%u", s->baseline >> 8, s->baseline & 0xff);
 	if (name)
@@ -609,11 +648,12 @@ size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
 		snprintf(err, sizeof(err), "%u", s->err);
 	n = snprintf(buf, size, "mode = \"%s\"; strategy = \"%s\"; "
 		     "baseline = \"%s\"; errno = %s; deny_actions = [%s]; "
-		     "rseq_guard = %s; no_rseq = %s; log = { target = \"%s\"; level = \"%s\"; };",
+		     "rseq_guard = %s; no_rseq = %s; allow_syscalls = [%s]; "
+		     "log = { target = \"%s\"; level = \"%s\"; };",
 		     mode_names[s->mode],
 		     s->strategy == CONF_KERNEL_VERSION ? "kernel-version" : "max-known",
 		     s->baseline ? base : "auto", err, deny,
-		     s->rseq_guard ? "true" : "false", s->no_rseq ? "true" : "false",
+		     s->rseq_guard ? "true" : "false", s->no_rseq ? "true" : "false", allow,
 		     target, level_names[s->level]);
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size ? size - 1 : 0;
 }

@@ -39,6 +39,7 @@
 #define CONF_MAX_RULES 64
 #define CONF_FILE_MAX  (64 * 1024)
 #define CONF_COMM_MAX  16       /* TASK_COMM_LEN */
+#define CONF_MAX_ALLOW 8        /* allow_syscalls entries */
 
 enum conf_mode { CONF_PATCH, CONF_DRY_RUN, CONF_OFF };
 enum conf_strategy { CONF_MAX_KNOWN, CONF_KERNEL_VERSION };
@@ -57,6 +58,8 @@ struct conf_settings {
 	uint32_t deny;                  /* enum analyze_deny bits */
 	bool rseq_guard;                /* keep clone3 when threads would abort */
 	bool no_rseq;                   /* enostub run: glibc.pthread.rseq=0 */
+	uint8_t nallow;                 /* allow_syscalls: an opt-in weakening */
+	uint16_t allow[CONF_MAX_ALLOW]; /* numbers in the process's own ABI */
 	char log_path[CONF_PATH_MAX];   /* target CONF_LOG_FILE */
 };
 

@@ -36,6 +36,32 @@ static void keep_number(struct analyze_abi *a, uint32_t nr)
 	}
 }
 
+/*
+ * allow_syscalls: "LD arch; JEQ audit; LD nr; JEQ n -> RET ALLOW ...", in
+ * front of everything. Cache-friendly, and a deliberate weakening.
+ * Return: instructions written (0 without a list).
+ */
+static size_t allow_block(const struct analyze_opts *o, bool reset_a,
+			  struct sock_filter *out)
+{
+	size_t n = o->nallow < 16 ? o->nallow : 16, i, len = 5 + n;
+
+	if (n == 0)
+		return 0;
+	out[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, CBPF_OFF_ARCH);
+	out[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, o->allow_audit,
+					      0, (uint8_t)(3 + n));
+	out[2] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, CBPF_OFF_NR);
+	for (i = 0; i < n; i++)
+		out[3 + i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+							  o->allow[i], (uint8_t)(n - i), 0);
+	out[3 + n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0);
+	out[4 + n] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	if (reset_a)
+		out[len++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0);
+	return len;
+}
+
 /* Analyse every ABI with @strategy and build the stub into work->out.
  * Return: stub length (0 if none), or -E2BIG if it does not fit. */
 static int build(size_t len, const struct arch_abi *const *abis, size_t nabis,
@@ -45,7 +71,7 @@ static int build(size_t len, const struct arch_abi *const *abis, size_t nabis,
 	struct patch_report *rep = &work->rep;
 	struct analyze_opts o = *opts;
 	bool reset_a;
-	size_t i;
+	size_t i, ab;
 	int n;
 
 	o.strategy = strategy;
@@ -60,11 +86,15 @@ static int build(size_t len, const struct arch_abi *const *abis, size_t nabis,
 	/* The kernel starts a filter with A == 0; restore it unless the
 	 * original's first instruction loads A anyway. */
 	reset_a = BPF_CLASS(work->in[0].code) != BPF_LD;
-	n = stub_build(rep->abi, nabis, opts->stub_ret, reset_a, work->out,
-		       CBPF_MAX_INSNS);
-	if (n < 0 || (size_t)n + len > CBPF_MAX_INSNS)
+	ab = allow_block(opts, false, work->out);
+	n = stub_build(rep->abi, nabis, opts->stub_ret, reset_a, work->out + ab,
+		       CBPF_MAX_INSNS - ab);
+	if (n == 0 && ab)	/* the original follows the allow block */
+		ab = allow_block(opts, reset_a, work->out);
+	if (n < 0 || ab + (size_t)n + len > CBPF_MAX_INSNS)
 		return -E2BIG;
-	return n;
+	rep->nallowed = ab ? opts->nallow : 0;
+	return (int)ab + n;
 }
 
 int patch_filter(const struct sock_filter *prog, size_t len,
@@ -79,6 +109,7 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 	rep->nabis = 0;
 	rep->orig_len = len;
 	rep->stub_len = 0;
+	rep->nallowed = 0;
 	rep->strategy = opts->strategy;
 	if (len == 0 || len > CBPF_MAX_INSNS || nabis > PATCH_MAX_ABIS) {
 		rep->why = "invalid program length";

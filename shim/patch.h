@@ -20,6 +20,7 @@ struct patch_report {
 	size_t stub_len;   /* instructions prepended, 0 if none */
 	uint8_t strategy;  /* enum analyze_strategy used (max-known if the
 			    * other would not fit in 4096 instructions) */
+	size_t nallowed;   /* allow_syscalls applied (a weakening) */
 	const char *why;   /* the outcome in a few words, never NULL */
 };
 
@@ -39,7 +40,9 @@ struct patch_work {
  * @work: scratch memory; on success work->out holds the patched program
  * @out_len: set to the patched length, or 0 when no stub is needed
  *
- * work->rep tells, per ABI, what was found and why.
+ * work->rep tells, per ABI, what was found and why. With opts->nallow,
+ * those numbers of opts->allow_audit are allowed in front of everything:
+ * the one deliberate exception to the never-weaker promise.
  *
  * Return: 0 on success (patched or not), -EINVAL if the kernel would
  * reject @prog, -E2BIG if stub and filter would exceed 4096 instructions.

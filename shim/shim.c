@@ -206,8 +206,9 @@ static size_t decide(const struct sock_fprog *prog, const char *via)
 		.baseline = conf.set.baseline,
 	};
 	struct log_event ev = { via, prog->len, NULL, 0, 0, NULL, false, false };
+	static uint32_t allow_nr[CONF_MAX_ALLOW];
 	const struct arch_abi *const *abis;
-	size_t nabis;
+	size_t nabis, i;
 	char msg[CONF_ERR_MAX + 64];
 
 	if (conf.error[0]) {
@@ -222,6 +223,11 @@ static size_t decide(const struct sock_fprog *prog, const char *via)
 		return 0;
 	}
 	abis = arch_native(&nabis);
+	for (i = 0; i < conf.set.nallow; i++)
+		allow_nr[i] = abis[0]->nr_base + conf.set.allow[i];
+	opts.allow = allow_nr;
+	opts.nallow = conf.set.nallow;
+	opts.allow_audit = abis[0]->audit;
 	ev.rc = patch_filter(prog->filter, prog->len, abis, nabis, &opts, &work,
 			     &ev.out_len);
 	ev.threads = ev.rc == 0 && ev.out_len &&

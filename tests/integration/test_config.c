@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -346,6 +347,28 @@ static void test_kernel_version(void **state)
 	assert_true(has_text(&r, "\nclose_range=ENOSYS\n"));
 }
 
+/* allow_syscalls: the opt-in weakening, the rseq remedy inside the
+ * library. A thread started after the install aborts without it and works
+ * with it; the log says the filter was weakened. */
+static void test_allow_syscalls(void **state)
+{
+	char *envp[] = { "LD_PRELOAD=" SHIM_PATH, conf_env, NULL };
+	struct run r;
+
+	(void)state;
+	write_conf("log = { target = \"stderr\"; };\n");
+	run_steps(&r, HELPER_PATH, "prctl:builtin:old pthread", envp);
+	assert_true(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGABRT);
+	assert_true(has_text(&r, "rseq registration failed"));
+	write_conf("programs = ( { comm = \"helper\"; allow_syscalls = [\"rseq\"]; } );\n"
+		   "log = { target = \"stderr\"; };\n");
+	run_steps(&r, HELPER_PATH, "prctl:builtin:old pthread close_range", envp);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "pthread=ok"));
+	assert_true(has(&r, "close_range=ENOSYS"));
+	assert_true(has_text(&r, "weakened as configured (allow_syscalls): rseq allowed"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_read_before_jail),
 		cmocka_unit_test(test_filter_before_constructor),
 		cmocka_unit_test(test_kernel_version),
+		cmocka_unit_test(test_allow_syscalls),
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);

@@ -40,12 +40,18 @@ static void test_every_key(void **state)
 	assert_int_equal(parse(
 		"mode = \"dry-run\";\n"
 		"strategy = \"kernel-version\";\n"
+		"allow_syscalls = [\"rseq\", \"clone3\"];\n"
+		"no_rseq = true;\n"
 		"baseline = \"5.4\";\n"
 		"errno = \"EOPNOTSUPP\";\n"
 		"deny_actions = [\"kill_process\", \"user_notif\"];\n"
 		"log = { target = \"/var/log/x.log\"; level = \"notice\"; };\n"), 0);
 	assert_int_equal(f.global.mode, CONF_DRY_RUN);
 	assert_int_equal(f.global.strategy, CONF_KERNEL_VERSION);
+	assert_int_equal(f.global.nallow, 2);
+	assert_int_equal(f.global.allow[0], 334);      /* rseq on x86_64 */
+	assert_int_equal(f.global.allow[1], 435);      /* clone3 */
+	assert_true(f.global.no_rseq);
 	assert_int_equal(f.global.baseline, 5 << 8 | 4);
 	assert_int_equal(f.global.err, EOPNOTSUPP);
 	assert_int_equal(f.global.deny, ANALYZE_DENY_KILL_PROCESS | ANALYZE_DENY_USER_NOTIF);
@@ -74,6 +80,10 @@ static void test_errors(void **state)
 		{ "\n\nfoo = 1;", "t.conf:3: unknown key \"foo\"" },
 		{ "mode = \"fast\";", "t.conf:1: mode: \"fast\" is not one of patch, dry-run, off" },
 		{ "strategy = \"fastest\";", "t.conf:1: strategy: \"fastest\" is not one of max-known, kernel-version" },
+		{ "allow_syscalls = \"rseq\";", "t.conf:1: allow_syscalls: expected a list" },
+		{ "allow_syscalls = [\"rseq\",\n\"frob\"];", "t.conf:2: allow_syscalls: \"frob\" is not a syscall of x86_64" },
+		{ "allow_syscalls = [\"read\", \"read\", \"read\", \"read\", \"read\", "
+		  "\"read\", \"read\", \"read\", \"read\"];", "t.conf:1: allow_syscalls: at most 8" },
 		{ "strategy = 3;", "t.conf:1: strategy: expected a string" },
 		{ "baseline = \"5.x\";", "t.conf:1: baseline: expected \"auto\" or a kernel version" },
 		{ "baseline = 5;", "t.conf:1: baseline: expected" },

@@ -462,6 +462,68 @@ static void test_superset(void **state)
 	assert_true(more > 0);
 }
 
+/*
+ * allow_syscalls, the one opt-in weakening: the listed numbers of the
+ * process's own arch are allowed, everything else keeps the promise; also
+ * when no stub is needed (the original then follows with A reset).
+ */
+static void check_allow(size_t olen, const uint32_t *allow, size_t nallow)
+{
+	struct analyze_opts o = test_opts;
+	size_t n, i, k, plen;
+	const struct arch_abi *all = arch_all(&n);
+	const struct arch_abi *x86_64 = arch_by_name("x86_64");
+	unsigned long allowed = 0;
+	uint32_t nr;
+
+	o.allow = allow;
+	o.nallow = nallow;
+	o.allow_audit = AUDIT_ARCH_X86_64;
+	assert_int_equal(patch_filter(orig, olen, &x86_64, 1, &o, &work, &plen), 0);
+	assert_true(plen > olen);
+	assert_int_equal(work.rep.nallowed, nallow);
+	assert_int_equal(cbpf_validate(work.out, plen), 0);
+	for (i = 0; i < n; i++) {
+		for (nr = all[i].nr_base; nr <= all[i].nr_last + 1; nr++) {
+			struct seccomp_data d = mkdata(all[i].audit, nr);
+			bool named, listed = false;
+			uint32_t want = cbpf_run_named(orig, olen, &d, &named);
+			uint32_t got = cbpf_run(work.out, plen, &d);
+
+			for (k = 0; k < nallow; k++)
+				listed |= all[i].audit == AUDIT_ARCH_X86_64 && nr == allow[k];
+			if (listed) {
+				assert_int_equal(got, SECCOMP_RET_ALLOW);
+				allowed++;
+			} else if (got != want && (!refused(want) || named || got != RET_ENOSYS)) {
+				fail_msg("%s nr %u: original %#x, patched %#x", all[i].name,
+					 nr, want, got);
+			}
+		}
+	}
+	assert_int_equal(allowed, nallow);
+}
+
+static void test_allow_list(void **state)
+{
+	static const uint32_t rseq_read[] = { 334, 0 };
+	static const uint32_t read_nr[] = { 0 };
+	size_t olen;
+
+	(void)state;
+	olen = load_corpus("docker-default-v19.03.0.bpf", orig);
+	check_allow(olen, rseq_read, N(rseq_read));
+	/* allow-by-default, read denied by name: no stub, only the allow block,
+	 * which overrides even the filter's own rule (that is what it is for) */
+	olen = generated(SCMP_ARCH_X86_64, SCMP_ACT_ALLOW, orig, &(int){ 0 });
+	assert_int_equal(cbpf_run(orig, olen, &(struct seccomp_data){ .nr = 0,
+			 .arch = AUDIT_ARCH_X86_64 }), SECCOMP_RET_ERRNO | EPERM);
+	check_allow(olen, read_nr, N(read_nr));
+	assert_int_equal(work.out[work.rep.stub_len - 1].code,
+			 BPF_CLASS(orig[0].code) == BPF_LD ? BPF_RET | BPF_K
+							    : BPF_ALU | BPF_AND | BPF_K);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_against_runc),
 		cmocka_unit_test(test_superset),
+		cmocka_unit_test(test_allow_list),
 		cmocka_unit_test(test_same_cache),
 		cmocka_unit_test(test_keep_number),
 	};
