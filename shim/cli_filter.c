@@ -326,7 +326,9 @@ static bool rseq_hazard(const struct sock_filter *orig, size_t olen,
 	"(\"rseq registration failed\"); without the stub pthread_create fails " \
 	"with EPERM instead. Filters installed before exec are not affected. " \
 	"Remedies: enostub run --no-rseq (GLIBC_TUNABLES=glibc.pthread.rseq=0), " \
-	"or rseq_guard = true in the configuration.\n"
+	"allow_syscalls = [\"rseq\"] for that program in the configuration (a " \
+	"deliberate weakening), or rseq_guard = true (threads keep failing " \
+	"cleanly).\n"
 
 static void print_common(const struct sock_filter *orig, size_t olen,
 			 const struct sock_filter *patched, size_t plen,

@@ -142,8 +142,9 @@ size_t log_format(char *out, size_t size, const struct log_event *ev,
 	else if (ev->threads)
 		add(&b, "; warning: glibc registered rseq before this filter, which "
 		    "refuses it: if this process starts a thread before it execs, "
-		    "the thread aborts (remedies: GLIBC_TUNABLES=glibc.pthread.rseq=0, "
-		    "or rseq_guard = true)");
+		    "the thread aborts (remedies: GLIBC_TUNABLES=glibc.pthread.rseq=0 "
+		    "or enostub run --no-rseq, allow_syscalls = [\"rseq\"], or "
+		    "rseq_guard = true)");
 	add(&b, "\n");
 	return b.n;
 }
