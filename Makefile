@@ -1,7 +1,7 @@
 # enostub — make the tool, its tests and its demo.
 #   make          build shim/libenostub.so
 #   make demo     install missing build dependencies (as root), build, show
-#   make check    the whole test suite
+#   make check    the whole test suite (also under ASan+UBSan)
 #   make bench    benchmarks that print figures
 
 CC      ?= cc
@@ -93,6 +93,7 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) integration
 	$(MAKE) demo
+	$(MAKE) asan
 
 demo: deps
 	$(MAKE) $(LIB) $(DEMO)
@@ -105,3 +106,6 @@ bench: deps
 
 clean:
 	rm -f shim/*.o $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH)
+
+# Sanitizers, valgrind and the fuzzer: their own rules, build dirs and packages.
+include tests/sanitize.mk
