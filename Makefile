@@ -1,7 +1,7 @@
 # enostub — make the tool, its tests and its demo.
 #   make          build shim/libenostub.so
 #   make demo     install missing build dependencies (as root), build, show
-#   make check    the whole test suite (also under ASan+UBSan)
+#   make check    the whole test suite (also under ASan+UBSan, valgrind)
 #   make bench    benchmarks that print figures
 
 CC      ?= cc
@@ -94,6 +94,7 @@ check: deps
 	$(MAKE) integration
 	$(MAKE) demo
 	$(MAKE) asan
+	$(MAKE) valgrind
 
 demo: deps
 	$(MAKE) $(LIB) $(DEMO)

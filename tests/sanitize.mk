@@ -4,6 +4,10 @@
 #   make asan      the unit and integration tests again, built with ASan and
 #                  UBSan in build/asan/: its own core, shim, library, helper.
 #                  -fno-sanitize-recover: any finding fails the test.
+#   make valgrind  the library as built by `make` (not instrumented) preloaded
+#                  into the helper running under memcheck, for the key
+#                  loading cases and a configuration file: any error or leak
+#                  fails (tests/integration/test_valgrind.c).
 #
 # The integration tests start programs (the helper, bwrap) with the library
 # preloaded: that is where the shim's own code runs (hooks, copy, config,
@@ -13,6 +17,8 @@
 # stand for somebody else's program; the test drivers are instrumented too.
 # An ASan or UBSan report in a child makes it exit 1 with the report in its
 # output, and every child's exit status is asserted.
+
+DEB_PKGS += valgrind
 
 ASAN_DIR   := build/asan
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -66,13 +72,24 @@ $(ASAN_DIR)/tests/integration/%: tests/integration/%.c tests/integration/runner.
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(ASAN_FLAGS) -Wno-missing-prototypes -Ishim \
 	  $(call asan_defs,$(ASAN_RT):$(CURDIR)/$(ASAN_LIB)) $< -o $@ $$(pkg-config --libs cmocka)
 
-.PHONY: asan clean-sanitize
+VALGRIND_TEST := build/valgrind/test_valgrind
+
+$(VALGRIND_TEST): tests/integration/test_valgrind.c tests/integration/runner.h $(LIB) $(HELPER)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim $(TEST_DEFS) \
+	  $< -o $@ $$(pkg-config --libs cmocka)
+
+.PHONY: asan valgrind clean-sanitize
 asan: deps
 	$(MAKE) $(ASAN_UNIT) $(ASAN_INTEG)
 	@test -f "$(ASAN_RT)" || { echo "no ASan runtime: $(ASAN_RT)"; exit 1; }
 	@set -e; for t in $(ASAN_UNIT) $(ASAN_INTEG); do \
 	  echo "== asan+ubsan: $$t"; $(ASAN_ENV) ./$$t; done
 
+valgrind: deps
+	$(MAKE) $(VALGRIND_TEST)
+	./$(VALGRIND_TEST)
+
 clean: clean-sanitize
 clean-sanitize:
-	rm -rf $(ASAN_DIR)
+	rm -rf $(ASAN_DIR) $(dir $(VALGRIND_TEST))
