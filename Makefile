@@ -1,7 +1,8 @@
 # enostub — make the tool, its tests and its demo.
 #   make          build shim/libenostub.so
 #   make demo     install missing build dependencies (as root), build, show
-#   make check    the whole test suite (also under ASan+UBSan, valgrind)
+#   make check    the whole test suite (also under ASan+UBSan, valgrind, a short fuzz)
+#   make fuzz     fuzz the core for FUZZ_TIME seconds (tests/fuzz/fuzz.mk)
 #   make bench    benchmarks that print figures
 
 CC      ?= cc
@@ -95,6 +96,7 @@ check: deps
 	$(MAKE) demo
 	$(MAKE) asan
 	$(MAKE) valgrind
+	$(MAKE) fuzz-short
 
 demo: deps
 	$(MAKE) $(LIB) $(DEMO)
@@ -110,3 +112,4 @@ clean:
 
 # Sanitizers, valgrind and the fuzzer: their own rules, build dirs and packages.
 include tests/sanitize.mk
+include tests/fuzz/fuzz.mk
