@@ -14,10 +14,12 @@
  *   opt[1]  window length - 1
  *   opt[2]  errno, low byte (0: ENOSYS)
  *   opt[3]  bits 0-3: errno, high bits; bits 4-7 free (for .strategy)
- *   opt[4]  denials: 0 the default set, else bits 0-4 (enum analyze_deny);
- *           bits 5-7 free
+ *   opt[4]  bits 0-4: denials (enum analyze_deny bits), 0: the default set;
+ *           bits 5-7: v > 0 appends "RET KILL_PROCESS" to the program up
+ *           to 4096 - 4 (v - 1)^2 instructions, to meet the 4096 limit
  *   opt[5]  bit 0: keep a number for the filter; bits 1-7: its ABI's audit
- *   opt[6]  the kept number: the constant of instruction opt[6] % n, + 1
+ *   opt[6]  bit 7: keep that ABI's last number; else the constant of
+ *           instruction (bits 0-6) % n, + 1
  *
  * What is checked, for every input:
  *  - patch_filter() fails with -EINVAL exactly when cbpf_validate() refuses
@@ -132,16 +134,41 @@ static void pick_opts(struct input *in, const uint8_t *opt, size_t nopt)
 	size_t n;
 	const struct arch_abi *all = arch_all(&n);
 	uint32_t err = opt_byte(opt, nopt, 2) | (opt_byte(opt, nopt, 3) & 0x0fu) << 8;
-	uint8_t deny = opt_byte(opt, nopt, 4), keep = opt_byte(opt, nopt, 5);
+	uint8_t deny = opt_byte(opt, nopt, 4) & 0x1f, keep = opt_byte(opt, nopt, 5);
+	uint8_t which = opt_byte(opt, nopt, 6);
+	const struct arch_abi *kept = &all[(keep >> 1) % n];
 
 	pick_abis(in, opt_byte(opt, nopt, 0), opt_byte(opt, nopt, 1));
 	in->opts = (struct analyze_opts){
-		.deny = deny ? deny & 0x1fu : ANALYZE_DENY_DEFAULT,
+		.deny = deny ? deny : ANALYZE_DENY_DEFAULT,
 		.stub_ret = cbpf_ret_errno(err ? err : ENOSYS),
 		.keep = keep & 1,
-		.keep_audit = all[(keep >> 1) % n].audit,
-		.keep_nr = in->len ? in->prog[opt_byte(opt, nopt, 6) % in->len].k + 1 : 0,
+		.keep_audit = kept->audit,
+		.keep_nr = which & 0x80 ? kept->nr_last :
+			   in->len ? in->prog[(which & 0x7f) % in->len].k + 1 : 0,
 	};
+}
+
+/*
+ * The program: the input's @n instructions, then when @v > 0 returns
+ * (unreachable unless a jump of the input lands there) up to
+ * 4096 - 4 (v - 1)^2 instructions. An exact-size copy: ASan sees any read
+ * past it.
+ */
+static struct sock_filter *load_program(const uint8_t *data, size_t n, unsigned int v,
+					size_t *len)
+{
+	size_t target = v ? CBPF_MAX_INSNS - 4 * (size_t)(v - 1) * (v - 1) : 0;
+	size_t pad = n && target > n ? target - n : 0, i;
+	struct sock_filter *p = malloc(pad + n ? (pad + n) * sizeof(*p) : 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, data, n * sizeof(*p));
+	for (i = n; i < n + pad; i++)
+		p[i] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	*len = pad + n;
+	return p;
 }
 
 static void add(uint32_t *v, size_t *n, size_t cap, uint32_t x)
@@ -407,21 +434,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in;
 	struct sock_filter *prog;
+	size_t n = size / sizeof(*prog), i;
+	const uint8_t *opt = data + n * sizeof(*prog);
+	size_t nopt = size % sizeof(*prog);
 	uint64_t h = 0xcbf29ce484222325ULL;     /* FNV-1a of the input */
-	size_t i;
 
 	memset(&in, 0, sizeof(in));
-	in.len = size / sizeof(struct sock_filter);
-	/* an exact-size copy: ASan sees any read past the program */
-	prog = malloc(in.len ? in.len * sizeof(*prog) : 1);
+	prog = load_program(data, n, opt_byte(opt, nopt, 4) >> 5, &in.len);
 	if (!prog)
 		return 0;
-	memcpy(prog, data, in.len * sizeof(*prog));
 	in.prog = prog;
 	for (i = 0; i < size; i++)
 		h = (h ^ data[i]) * 0x100000001b3ULL;
 	in.rng = h | 1;
-	pick_opts(&in, data + in.len * sizeof(*prog), size % sizeof(*prog));
+	pick_opts(&in, opt, nopt);
 	collect_consts(&in);
 	run(&in);
 	free(prog);
