@@ -24,7 +24,7 @@ ASAN_DIR   := build/asan
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer
 ASAN_RT    := $(shell $(CC) -print-file-name=libasan.so)
-ASAN_ENV   := ASAN_OPTIONS=detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1 \
+ASAN_ENV   := ASAN_OPTIONS=detect_stack_use_after_return=1:strict_string_checks=1 \
               UBSAN_OPTIONS=print_stacktrace=1
 
 ASAN_LIB    = $(ASAN_DIR)/$(LIB)
