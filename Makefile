@@ -1,7 +1,8 @@
 # enostub — make the tool, its tests and its demo.
 #   make          build shim/libenostub.so
 #   make demo     install missing build dependencies (as root), build, show
-#   make check    the whole test suite
+#   make check    the whole test suite (also under ASan+UBSan, valgrind, a short fuzz)
+#   make fuzz     fuzz the core for FUZZ_TIME seconds (tests/fuzz/fuzz.mk)
 #   make bench    benchmarks that print figures
 
 CC      ?= cc
@@ -131,6 +132,9 @@ check: deps
 	$(MAKE) install-check
 	$(MAKE) clients
 	$(MAKE) demo
+	$(MAKE) asan
+	$(MAKE) valgrind
+	$(MAKE) fuzz-short
 
 demo: deps
 	$(MAKE) $(LIB) $(DEMO)
@@ -176,3 +180,7 @@ install-check:
 clean:
 	rm -f shim/*.o $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH) \
 	  $(CLIENT_TESTS) $(CLIENT_BINS)
+
+# Sanitizers, valgrind and the fuzzer: their own rules, build dirs and packages.
+include tests/sanitize.mk
+include tests/fuzz/fuzz.mk
