@@ -55,11 +55,11 @@ static void flow_to(struct ctx *c, size_t pc, const struct analyze_state *s)
 	struct analyze_state *d = &c->w->st[pc];
 	size_t i;
 
-	if (!d->reached) {
+	if (!c->w->reached[pc]) {
 		d->a = s->a;
 		d->x = s->x;
 		memcpy(d->m, s->m, c->nmem * sizeof(s->m[0]));
-		d->reached = true;
+		c->w->reached[pc] = 1;
 		return;
 	}
 	d->a = join(d->a, s->a);
@@ -281,16 +281,16 @@ void analyze_flow(const struct sock_filter *prog, size_t len,
 	size_t pc;
 
 	memset(out, 0, sizeof(*out));
+	memset(work->reached, 0, len);
 	for (pc = 0; pc < len; pc++) {
-		work->st[pc].reached = false;
 		if (BPF_CLASS(prog[pc].code) == BPF_ST ||
 		    BPF_CLASS(prog[pc].code) == BPF_STX)
 			c.nmem = CBPF_MEMWORDS;
 	}
 	memset(&work->st[0], 0, sizeof(work->st[0]));
-	work->st[0].reached = true;
+	work->reached[0] = 1;
 	for (pc = 0; pc < len; pc++) {
-		if (work->st[pc].reached)
+		if (work->reached[pc])
 			step(&c, pc);
 	}
 }

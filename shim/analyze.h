@@ -105,12 +105,13 @@ struct analyze_val {
 
 struct analyze_state {
 	struct analyze_val a, x, m[CBPF_MEMWORDS];
-	bool reached;
 };
 
 /* Working memory of one pass; about 600 KiB, so callers keep it static. */
 struct analyze_work {
 	struct analyze_state st[CBPF_MAX_INSNS];
+	uint8_t reached[CBPF_MAX_INSNS];  /* st[pc] holds a state (kept apart:
+					   * clearing it touches few cache lines) */
 	uint8_t cls[ARCH_NR_SPAN];        /* kernel-version: class of each number */
 };
 
