@@ -308,7 +308,7 @@ bool analyze_prove(const struct sock_filter *prog, size_t len,
 	return true;
 }
 
-static bool is_denial(uint32_t ret, uint32_t deny)
+bool analyze_is_denial(uint32_t ret, uint32_t deny)
 {
 	switch (ret & SECCOMP_RET_ACTION_FULL) {
 	case SECCOMP_RET_KILL_PROCESS: return deny & ANALYZE_DENY_KILL_PROCESS;
@@ -362,7 +362,7 @@ static void add_nr0(const struct sock_filter *prog, size_t len,
 		return;
 	if (!analyze_prove(prog, len, out->abi, base, base, work, &ret))
 		return;
-	if (!is_denial(ret, opts->deny) || ret == opts->stub_ret)
+	if (!analyze_is_denial(ret, opts->deny) || ret == opts->stub_ret)
 		return;
 	memmove(&out->ranges[1], &out->ranges[0],
 		out->nranges * sizeof(out->ranges[0]));
@@ -394,7 +394,7 @@ void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
 	if (!analyze_prove(prog, len, abi, lo, abi->nr_last, work, &out->deflt))
 		return verdict(out, ANALYZE_UNSURE,
 			       "numbers above the largest known one do not all get one answer");
-	if (!is_denial(out->deflt, opts->deny))
+	if (!analyze_is_denial(out->deflt, opts->deny))
 		return verdict(out, ANALYZE_PERMISSIVE,
 			       "the default action is not a denial");
 	if (out->deflt == opts->stub_ret)
@@ -464,7 +464,7 @@ static void add_proven(struct kver_ctx *k, uint32_t lo, uint32_t hi)
 		return;
 	if (analyze_prove(k->prog, k->len, out->abi, base + lo, base + hi,
 			  k->work, &ret)) {
-		if (!is_denial(ret, k->opts->deny) || ret == k->opts->stub_ret)
+		if (!analyze_is_denial(ret, k->opts->deny) || ret == k->opts->stub_ret)
 			return;
 		if (out->nranges == ANALYZE_MAX_RANGES) {
 			k->full = true;

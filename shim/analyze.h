@@ -180,6 +180,16 @@ void analyze_abi(const struct sock_filter *prog, size_t len,
 		 struct analyze_work *work, struct analyze_abi *out);
 
 /**
+ * analyze_is_denial() - may the stub replace this return value?
+ * @ret:  a filter return value
+ * @deny: enum analyze_deny bits
+ *
+ * Return: true for ERRNO (errno > 0), KILL_PROCESS, KILL_THREAD, TRAP and
+ * USER_NOTIF, each only when @deny counts it.
+ */
+bool analyze_is_denial(uint32_t ret, uint32_t deny);
+
+/**
  * analyze_is_known() - was @nr compared by the filter for this ABI?
  * @a:  a result of analyze_abi_maxknown()
  * @nr: absolute syscall number

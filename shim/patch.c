@@ -162,22 +162,6 @@ bool patch_threads_abort(const struct sock_filter *orig, size_t olen,
 	return !lets_through(cbpf_run(patched, plen, &d));
 }
 
-/* The kernel does not run the syscall (USER_NOTIF only when configured). */
-static bool refuses(uint32_t ret, uint32_t deny)
-{
-	switch (ret & SECCOMP_RET_ACTION_FULL) {
-	case SECCOMP_RET_KILL_PROCESS:
-	case SECCOMP_RET_KILL_THREAD:
-	case SECCOMP_RET_TRAP:
-		return true;
-	case SECCOMP_RET_ERRNO:
-		return (ret & SECCOMP_RET_DATA) != 0;
-	case SECCOMP_RET_USER_NOTIF:
-		return deny & ANALYZE_DENY_USER_NOTIF;
-	}
-	return false;
-}
-
 static bool verify_one(const struct sock_filter *orig, size_t olen,
 		       const struct sock_filter *patched, size_t plen,
 		       const struct analyze_opts *opts, struct seccomp_data *d)
@@ -194,7 +178,7 @@ static bool verify_one(const struct sock_filter *orig, size_t olen,
 		d->instruction_pointer = args[i];
 		o = cbpf_run_named(orig, olen, d, &named);
 		p = cbpf_run(patched, plen, d);
-		if (o != p && (named || p != opts->stub_ret || !refuses(o, opts->deny)))
+		if (o != p && (named || p != opts->stub_ret || !analyze_is_denial(o, opts->deny)))
 			return false;
 	}
 	return true;
