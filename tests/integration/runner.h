@@ -118,4 +118,16 @@ static inline void assert_exited_ok(const struct run *r)
 	assert_true(has(r, "done=ok"));
 }
 
+/* Let a helper held at its "hold" step go on (a byte on its stdin), read
+ * the rest of its output into @r, reap it and assert it finished well. */
+static inline void release_held(pid_t pid, int in, int out, struct run *r)
+{
+	assert_int_equal(write(in, "x", 1), 1);
+	close(in);
+	collect(out, r, NULL);
+	close(out);
+	assert_int_equal(waitpid(pid, &r->status, 0), pid);
+	assert_exited_ok(r);
+}
+
 #endif /* ENOSTUB_RUNNER_H */

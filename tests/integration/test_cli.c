@@ -280,12 +280,7 @@ static void dump_live(char *const envp[], const char *faccessat2)
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
 	slurp("dump-nobody.txt", buf, sizeof(buf));
 	assert_non_null(strstr(buf, "run as root"));
-	assert_int_equal(write(in, "x", 1), 1);
-	close(in);
-	collect(out, &r, NULL);
-	close(out);
-	assert_int_equal(waitpid(pid, &r.status, 0), pid);
-	assert_exited_ok(&r);
+	release_held(pid, in, out, &r);
 }
 
 static void test_dump(void **state)

@@ -264,12 +264,7 @@ static int installed(enum preload p, const char *load, struct filter *f, size_t 
 		count++;
 	}
 	assert_int_equal(ptrace(PTRACE_DETACH, pid, 0, 0), 0);
-	assert_int_equal(write(in, "x", 1), 1);
-	close(in);
-	collect(out, &r, NULL);
-	close(out);
-	assert_int_equal(waitpid(pid, &r.status, 0), pid);
-	assert_exited_ok(&r);
+	release_held(pid, in, out, &r);
 	return count;
 }
 
