@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "conf.h"
 #include "disasm.h"
 #include "patch.h"
 #include "systab.h"
@@ -132,21 +133,11 @@ static int parse_arches(const char *list, struct opts *o)
 
 static int parse_baseline(const char *v, struct opts *o)
 {
-	unsigned int major, minor;
-	char tail;
-
-	if (strcmp(v, "auto") == 0) {
-		o->an.baseline = 0;
+	if (conf_baseline(v, &o->an.baseline) == 0)
 		return 0;
-	}
-	if (sscanf(v, "%u.%u%c", &major, &minor, &tail) != 2 || major < 2 ||
-	    major > 99 || minor > 255) {
-		fprintf(stderr, "enostub: --baseline: expected \"auto\" or a kernel "
-			"release such as 5.4\n");
-		return 2;
-	}
-	o->an.baseline = SYSTAB_KV(major, minor);
-	return 0;
+	fprintf(stderr, "enostub: --baseline: expected \"auto\" or a kernel "
+		"release such as 5.4\n");
+	return 2;
 }
 
 /* Options shared by inspect, patch and dump; leaves operands in argv. */
@@ -203,18 +194,28 @@ static const char *strategy_name(uint8_t s)
 	return s == ANALYZE_KERNEL_VERSION ? "kernel-version" : "max-known";
 }
 
-/* The answer a program gives one syscall of @abi, or 0 with no such one. */
-static bool answer(const struct sock_filter *p, size_t len,
-		   const struct arch_abi *abi, const char *name, uint32_t *ret)
+/* The seccomp_data of syscall @name of @abi; false if @abi has none. */
+static bool syscall_data(const struct arch_abi *abi, const char *name,
+			 struct seccomp_data *d)
 {
 	const struct systab_ent *e = systab_by_name(abi, name);
-	struct seccomp_data d;
 
 	if (!e)
 		return false;
-	memset(&d, 0, sizeof(d));
-	d.arch = abi->audit;
-	d.nr = (int)(abi->nr_base + e->nr);
+	memset(d, 0, sizeof(*d));
+	d->arch = abi->audit;
+	d->nr = (int)(abi->nr_base + e->nr);
+	return true;
+}
+
+/* The answer a program gives one syscall of @abi; false with no such one. */
+static bool answer(const struct sock_filter *p, size_t len,
+		   const struct arch_abi *abi, const char *name, uint32_t *ret)
+{
+	struct seccomp_data d;
+
+	if (!syscall_data(abi, name, &d))
+		return false;
 	*ret = cbpf_run(p, len, &d);
 	return true;
 }
@@ -274,11 +275,20 @@ static void text_name(const struct systab_ent *e, size_t i, void *arg)
 		printf(" (%s)", systab_kver_str(e->kver, kv));
 }
 
+/* " lo-hi<sep>lo-hi...", in hex for ABIs numbered from 0x10000 on (x32). */
+static void print_ranges(const struct analyze_abi *a, const char *sep)
+{
+	size_t r;
+
+	for (r = 0; r < a->nranges; r++)
+		printf(a->abi->nr_base >= 0x10000 ? "%s%#x-%#x" : "%s%u-%u",
+		       r ? sep : " ", a->ranges[r].lo, a->ranges[r].hi);
+}
+
 static void print_abi(const struct analyze_abi *a)
 {
 	const struct systab_ent *e = systab_by_nr(a->abi, a->max_known);
 	char act[48], kv[8];
-	size_t r;
 
 	printf("%s: %s: %s\n", a->abi->name,
 	       a->verdict == ANALYZE_STUB ? "stub" : "no stub", a->why);
@@ -298,9 +308,7 @@ static void print_abi(const struct analyze_abi *a)
 		printf("  kernel-version baseline %s: %u newer syscalls below the largest known\n",
 		       systab_kver_str(a->baseline, kv), a->nadded);
 	printf("  ENOSYS for numbers");
-	for (r = 0; r < a->nranges; r++)
-		printf(a->abi->nr_base >= 0x10000 ? "%s%#x-%#x" : "%s%u-%u",
-		       r ? ", " : " ", a->ranges[r].lo, a->ranges[r].hi);
+	print_ranges(a, ", ");
 	printf("\n  syscalls answered ENOSYS (%zu):", each_stubbed(a, NULL, NULL));
 	each_stubbed(a, text_name, (void *)a);
 	printf("\n");
@@ -524,7 +532,7 @@ static int write_bpf(const char *path, const struct sock_filter *p, size_t len)
 
 static void summary_abis(void)
 {
-	size_t i, r;
+	size_t i;
 
 	for (i = 0; i < work.rep.nabis; i++) {
 		const struct analyze_abi *a = &work.rep.abi[i];
@@ -532,9 +540,7 @@ static void summary_abis(void)
 		if (a->verdict != ANALYZE_STUB)
 			continue;
 		printf("; %s", a->abi->name);
-		for (r = 0; r < a->nranges; r++)
-			printf(a->abi->nr_base >= 0x10000 ? "%s%#x-%#x" : "%s%u-%u",
-			       r ? "," : " ", a->ranges[r].lo, a->ranges[r].hi);
+		print_ranges(a, ",");
 	}
 }
 
@@ -660,14 +666,10 @@ static uint32_t stack_answer(const struct stack *s, const struct seccomp_data *d
 static bool stack_common(const struct stack *s, const struct arch_abi *abi,
 			 const char *name, uint32_t *ret)
 {
-	const struct systab_ent *e = systab_by_name(abi, name);
 	struct seccomp_data d;
 
-	if (!e)
+	if (!syscall_data(abi, name, &d))
 		return false;
-	memset(&d, 0, sizeof(d));
-	d.arch = abi->audit;
-	d.nr = (int)(abi->nr_base + e->nr);
 	*ret = stack_answer(s, &d);
 	return true;
 }

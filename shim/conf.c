@@ -155,23 +155,43 @@ static int parse_strategy(struct parser *p, const config_setting_t *s,
 	return 0;
 }
 
-static int parse_baseline(struct parser *p, const config_setting_t *s,
-			  struct conf_settings *set)
+int conf_baseline(const char *v, uint16_t *out)
 {
-	const char *v = string_of(p, s);
 	unsigned int major, minor;
 	char tail;
 
 	if (v && strcmp(v, "auto") == 0) {
-		set->baseline = 0;
+		*out = 0;
 		return 0;
 	}
 	if (!v || sscanf(v, "%u.%u%c", &major, &minor, &tail) != 2 ||
 	    major < 2 || major > 99 || minor > 255)
+		return -EINVAL;
+	*out = (uint16_t)(major << 8 | minor);
+	return 0;
+}
+
+static int parse_baseline(struct parser *p, const config_setting_t *s,
+			  struct conf_settings *set)
+{
+	if (conf_baseline(string_of(p, s), &set->baseline))
 		return fail(p, s->line, "baseline: expected \"auto\" or a kernel "
 			    "version such as \"5.4\"");
-	set->baseline = (uint16_t)(major << 8 | minor);
 	return 0;
+}
+
+int conf_mode(const char *v)
+{
+	return pick(v, mode_names, N(mode_names));
+}
+
+const char *conf_allow_name(const struct conf_settings *s, size_t i)
+{
+	size_t n;
+	const struct arch_abi *abi = arch_native(&n)[0];
+	const struct systab_ent *e = systab_by_nr(abi, abi->nr_base + s->allow[i]);
+
+	return e ? systab_name(e) : "?";
 }
 
 static int errno_by_name(const char *v)
@@ -632,14 +652,9 @@ size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
 		if (s->deny & (1u << i))
 			snprintf(deny + strlen(deny), sizeof(deny) - strlen(deny),
 				 "%s\"%s\"", deny[0] ? ", " : "", deny_names[i]);
-	for (i = 0; i < s->nallow; i++) {
-		size_t nn;
-		const struct arch_abi *abi = arch_native(&nn)[0];
-		const struct systab_ent *e = systab_by_nr(abi, abi->nr_base + s->allow[i]);
-
+	for (i = 0; i < s->nallow; i++)
 		snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow),
-			 "%s\"%s\"", i ? ", " : "", e ? systab_name(e) : "?");
-	}
+			 "%s\"%s\"", i ? ", " : "", conf_allow_name(s, i));
 	if (s->baseline)
 		snprintf(base, sizeof(base), "%u.%u", s->baseline >> 8, s->baseline & 0xff);
 	if (name)

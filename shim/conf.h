@@ -136,6 +136,27 @@ int conf_read(const char *path, bool secure, struct conf_file *out,
 	      char *err, size_t errsz);
 
 /**
+ * conf_baseline() - parse a baseline: "auto" (0) or a release like "5.4".
+ * @v:   the text, may be NULL
+ * @out: set to major << 8 | minor, 0 for auto
+ *
+ * Return: 0, or -EINVAL if @v is neither.
+ */
+int conf_baseline(const char *v, uint16_t *out);
+
+/**
+ * conf_mode() - enum conf_mode of "patch", "dry-run" or "off".
+ * Return: the mode, or -1 if @v is none of them (or NULL).
+ */
+int conf_mode(const char *v);
+
+/**
+ * conf_allow_name() - the name of allow_syscalls entry @i of @s.
+ * Return: a static string ("?" if the table has no such number).
+ */
+const char *conf_allow_name(const struct conf_settings *s, size_t i);
+
+/**
  * conf_match() - the settings of the first rule matching @id, else global.
  * @f:    a parsed file
  * @id:   the program

@@ -124,15 +124,11 @@ size_t log_format(char *out, size_t size, const struct log_event *ev,
 		add_abis(&b, rep, true, want);
 	add_abis(&b, rep, false, want);
 	if (rep->nallowed && ev->out_len) {
-		size_t i, nn;
-		const struct arch_abi *abi = arch_native(&nn)[0];
+		size_t i;
 
 		add(&b, "; weakened as configured (allow_syscalls):");
-		for (i = 0; i < s->nallow; i++) {
-			const struct systab_ent *e = systab_by_nr(abi, abi->nr_base + s->allow[i]);
-
-			add(&b, " %s", e ? systab_name(e) : "?");
-		}
+		for (i = 0; i < s->nallow; i++)
+			add(&b, " %s", conf_allow_name(s, i));
 		add(&b, " allowed whatever the filter says");
 	}
 	if (ev->guarded)

@@ -122,20 +122,17 @@ static bool plausible(const void *p)
  * --dry-run` asks; ignored in secure mode. */
 static void mode_from_env(bool secure)
 {
-	static const char *const names[] = { "patch", "dry-run", "off" };
 	const char *v = secure ? NULL : getenv("ENOSTUB_MODE");
-	size_t i;
+	int mode;
 
 	if (!v || !*v)
 		return;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(v, names[i]) == 0) {
-			conf.set.mode = (uint8_t)i;
-			return;
-		}
-	}
-	snprintf(conf.error, sizeof(conf.error), "ENOSTUB_MODE: \"%.32s\" is not "
-		 "one of patch, dry-run, off", v);
+	mode = conf_mode(v);
+	if (mode >= 0)
+		conf.set.mode = (uint8_t)mode;
+	else
+		snprintf(conf.error, sizeof(conf.error), "ENOSTUB_MODE: \"%.32s\" is "
+			 "not one of patch, dry-run, off", v);
 }
 
 static void shim_configure(void)
