@@ -131,6 +131,7 @@ static int check_memory(const struct sock_filter *prog, size_t len)
 
 int cbpf_validate(const struct sock_filter *prog, size_t len)
 {
+	bool loads = false;
 	size_t pc;
 	uint16_t last;
 
@@ -139,11 +140,14 @@ int cbpf_validate(const struct sock_filter *prog, size_t len)
 	for (pc = 0; pc < len; pc++) {
 		if (check_insn(&prog[pc], pc, len))
 			return -EINVAL;
+		loads |= prog[pc].code == (BPF_LD | BPF_MEM) ||
+			 prog[pc].code == (BPF_LDX | BPF_MEM);
 	}
 	last = prog[len - 1].code;
 	if (last != (BPF_RET | BPF_K) && last != (BPF_RET | BPF_A))
 		return -EINVAL;
-	return check_memory(prog, len);
+	/* Only a load from scratch memory can read it before a store. */
+	return loads ? check_memory(prog, len) : 0;
 }
 
 static uint32_t load_word(const struct seccomp_data *d, uint32_t off)
