@@ -12,21 +12,30 @@
  */
 #include "analyze.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "systab.h"
 
 enum kind { V_CONST, V_ARCH, V_NR, V_DATA, V_NRX };
 
+/* Most ABIs one pass records known numbers for (x86_64 and x32 share one
+ * audit arch, MIPS o32/n32/n64 do not). */
+#define MAX_SINKS 4
+
 struct ctx {
 	const struct sock_filter *prog;
 	size_t len;
-	const struct arch_abi *abi;
+	uint32_t audit;
 	uint32_t lo, hi;
 	struct analyze_work *w;
 	struct analyze_flow *out;
 	bool ret_seen;
 	size_t nmem;    /* scratch words tracked: 0 unless the program stores */
+	/* ABIs whose compared numbers are recorded (none for a proof) */
+	size_t nsinks;
+	const struct arch_abi *sink_abi[MAX_SINKS];
+	uint32_t *sink_known[MAX_SINKS];
 };
 
 static const struct analyze_val V_DATA_VAL = { 0, V_DATA };
@@ -49,23 +58,40 @@ static struct analyze_val join(struct analyze_val p, struct analyze_val q)
 	return nr_like(p) || nr_like(q) ? V_NRX_VAL : V_DATA_VAL;
 }
 
-/* Merge state @s into the entry state of instruction @pc. */
+struct analyze_state {
+	struct analyze_val a, x, m[CBPF_MEMWORDS];
+};
+
+/* Merge state @s into the stored entry state of jump target @pc. */
 static void flow_to(struct ctx *c, size_t pc, const struct analyze_state *s)
 {
-	struct analyze_state *d = &c->w->st[pc];
+	struct analyze_val *r = c->w->reg[pc], *m = c->w->mem[pc];
 	size_t i;
 
 	if (!c->w->reached[pc]) {
-		d->a = s->a;
-		d->x = s->x;
-		memcpy(d->m, s->m, c->nmem * sizeof(s->m[0]));
 		c->w->reached[pc] = 1;
+		r[0] = s->a;
+		r[1] = s->x;
+		for (i = 0; i < c->nmem; i++)
+			m[i] = s->m[i];
 		return;
 	}
-	d->a = join(d->a, s->a);
-	d->x = join(d->x, s->x);
+	r[0] = join(r[0], s->a);
+	r[1] = join(r[1], s->x);
 	for (i = 0; i < c->nmem; i++)
-		d->m[i] = join(d->m[i], s->m[i]);
+		m[i] = join(m[i], s->m[i]);
+}
+
+/* Merge the stored state of @pc into the live state @s (or take it). */
+static void flow_from(struct ctx *c, size_t pc, struct analyze_state *s, bool live)
+{
+	const struct analyze_val *r = c->w->reg[pc], *m = c->w->mem[pc];
+	size_t i;
+
+	s->a = live ? join(s->a, r[0]) : r[0];
+	s->x = live ? join(s->x, r[1]) : r[1];
+	for (i = 0; i < c->nmem; i++)
+		s->m[i] = live ? join(s->m[i], m[i]) : m[i];
 }
 
 static void note_ret(struct ctx *c, uint32_t v)
@@ -78,16 +104,22 @@ static void note_ret(struct ctx *c, uint32_t v)
 	}
 }
 
-static void note_known(struct ctx *c, uint32_t k)
+/* Record @k as a number the filter compares, for each ABI whose span
+ * holds it. "nr >= base" of a non-zero-based ABI (x32 bit, MIPS bases)
+ * separates ABIs and names no syscall of that ABI. */
+static void note_known(struct ctx *c, uint32_t k, bool jge)
 {
-	uint32_t bit;
+	size_t i;
 
-	if (k < c->abi->nr_base || k > c->abi->nr_last)
-		return;
-	bit = k - c->abi->nr_base;
-	if (!(c->out->known[bit / 32] & (1u << (bit % 32)))) {
-		c->out->known[bit / 32] |= 1u << (bit % 32);
-		c->out->nknown++;
+	if (c->nsinks == 0)
+		return;	/* a proof */
+	for (i = 0; i < c->nsinks; i++) {
+		const struct arch_abi *a = c->sink_abi[i];
+		uint32_t bit = k - a->nr_base;
+
+		if (k < a->nr_base || k > a->nr_last || (jge && k == a->nr_base && k))
+			continue;
+		c->sink_known[i][bit / 32] |= 1u << (bit % 32);
 	}
 }
 
@@ -114,20 +146,17 @@ static int branch_on_nr(struct ctx *c, uint16_t op, uint32_t k)
 
 	switch (op) {
 	case BPF_JEQ:
-		note_known(c, k);
+		note_known(c, k, false);
 		if (k < lo || k > hi)
 			return 0;
 		c->out->nr_split = true;
 		return lo == hi ? 1 : -1;
 	case BPF_JGT:
-		note_known(c, k);
+		note_known(c, k, false);
 		r = lo > k ? 1 : hi <= k ? 0 : -1;
 		break;
 	case BPF_JGE:
-		/* nr >= base of a non-zero-based ABI (x32 bit, MIPS bases)
-		 * separates ABIs; it names no syscall. */
-		if (k != c->abi->nr_base || k == 0)
-			note_known(c, k);
+		note_known(c, k, true);
 		r = lo >= k ? 1 : hi < k ? 0 : -1;
 		break;
 	case BPF_JSET:
@@ -169,7 +198,7 @@ static struct analyze_val load_abs(const struct ctx *c, uint32_t k)
 	if (k == CBPF_OFF_NR)
 		return (struct analyze_val){ 0, V_NR };
 	if (k == CBPF_OFF_ARCH)
-		return (struct analyze_val){ c->abi->audit, V_ARCH };
+		return (struct analyze_val){ c->audit, V_ARCH };
 	return V_DATA_VAL;
 }
 
@@ -238,74 +267,166 @@ static bool step_data(struct ctx *c, const struct sock_filter *in,
 	return false;
 }
 
-static void step(struct ctx *c, size_t pc)
+/* Run instruction @pc on the live state @s; jumps are stored at their
+ * targets. Return: true if @s flows on to pc + 1. */
+static bool step(struct ctx *c, size_t pc, struct analyze_state *s)
 {
 	const struct sock_filter *in = &c->prog[pc];
-	const struct analyze_state *at = &c->w->st[pc];
-	struct analyze_state s;
+	bool next = false;
 	int way;
 
-	s.a = at->a;
-	s.x = at->x;
-	memcpy(s.m, at->m, c->nmem * sizeof(s.m[0]));
-
-	if (step_data(c, in, &s)) {
-		flow_to(c, pc + 1, &s);
-		return;
-	}
+	if (step_data(c, in, s))
+		return true;
 	if (BPF_CLASS(in->code) == BPF_RET) {
 		if (BPF_RVAL(in->code) == BPF_K)
 			note_ret(c, in->k);
-		else if (is_const(s.a))
-			note_ret(c, s.a.v);
+		else if (is_const(s->a))
+			note_ret(c, s->a.v);
 		else
 			c->out->ret_dynamic = true;
-		return;
+		return false;
 	}
 	if (BPF_OP(in->code) == BPF_JA) {
-		flow_to(c, pc + 1 + in->k, &s);
-		return;
+		if (in->k == 0)
+			return true;
+		flow_to(c, pc + 1 + in->k, s);
+		return false;
 	}
-	way = branch(c, in, &s);
-	if (way != 0)
-		flow_to(c, pc + 1 + in->jt, &s);
-	if (way != 1)
-		flow_to(c, pc + 1 + in->jf, &s);
+	way = branch(c, in, s);
+	if (way != 0) {
+		if (in->jt == 0)
+			next = true;
+		else
+			flow_to(c, pc + 1 + in->jt, s);
+	}
+	if (way != 1) {
+		if (in->jf == 0)
+			next = true;
+		else
+			flow_to(c, pc + 1 + in->jf, s);
+	}
+	return next;
+}
+
+/*
+ * One pass in instruction order: the state falling through from pc - 1 stays
+ * live in @s, and is joined with what jumps stored for pc. Every edge goes
+ * forward, so each state is complete when its instruction is reached.
+ */
+static void pass(struct ctx *c)
+{
+	struct analyze_work *work = c->w;
+	struct analyze_state s;
+	bool live = true;
+	size_t pc;
+
+	c->nmem = work->nmem;
+	memset(c->out, 0, sizeof(*c->out));
+	memset(work->reached, 0, c->len);
+	memset(&s, 0, sizeof(s));
+	for (pc = 0; pc < c->len; pc++) {
+		if (work->reached[pc]) {
+			flow_from(c, pc, &s, live);
+			live = true;
+		}
+		if (live)
+			live = step(c, pc, &s);
+	}
+}
+
+/* Scratch words a pass tracks for @prog: none unless it stores. Every
+ * entry point sets work->nmem once for the passes it runs. */
+static void prepare(const struct sock_filter *prog, size_t len,
+		    struct analyze_work *work)
+{
+	size_t pc;
+
+	work->nmem = 0;
+	for (pc = 0; pc < len; pc++) {
+		if (BPF_CLASS(prog[pc].code) == BPF_ST ||
+		    BPF_CLASS(prog[pc].code) == BPF_STX)
+			work->nmem = CBPF_MEMWORDS;
+	}
+}
+
+static uint32_t count_known(const struct analyze_flow *f)
+{
+	uint32_t n = 0;
+	size_t i;
+
+	for (i = 0; i < ARCH_NR_SPAN / 32; i++)
+		n += (uint32_t)__builtin_popcount(f->known[i]);
+	return n;
+}
+
+/* One pass over every number for @n ABIs of one audit arch: all that
+ * differs between them is which compared numbers fall in their span. */
+static void flow_shared(const struct sock_filter *prog, size_t len,
+			const struct arch_abi *const *abis, size_t n,
+			struct analyze_work *work, struct analyze_flow *const *out)
+{
+	struct ctx c = { prog, len, abis[0]->audit, 0, UINT32_MAX, work, out[0],
+			 false, 0, n, { 0 }, { 0 } };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(out[i]->known, 0, sizeof(out[i]->known));
+		c.sink_abi[i] = abis[i];
+		c.sink_known[i] = out[i]->known;
+	}
+	pass(&c);
+	for (i = 1; i < n; i++) {
+		out[i]->arch_checked = out[0]->arch_checked;
+		out[i]->nr_split = out[0]->nr_split;
+		out[i]->nr_opaque = out[0]->nr_opaque;
+		out[i]->ret_dynamic = out[0]->ret_dynamic;
+		out[i]->ret_many = out[0]->ret_many;
+		out[i]->ret = out[0]->ret;
+	}
+	for (i = 0; i < n; i++)
+		out[i]->nknown = count_known(out[i]);
+}
+
+static void flow(const struct sock_filter *prog, size_t len,
+		 const struct arch_abi *abi, uint32_t lo, uint32_t hi,
+		 struct analyze_work *work, struct analyze_flow *out)
+{
+	struct ctx c = { prog, len, abi->audit, lo, hi, work, out, false, 0,
+			 1, { abi }, { out->known } };
+
+	pass(&c);
+	out->nknown = count_known(out);
+}
+
+static bool prove(const struct sock_filter *prog, size_t len,
+		  const struct arch_abi *abi, uint32_t lo, uint32_t hi,
+		  struct analyze_work *work, uint32_t *ret)
+{
+	struct analyze_flow f;
+	struct ctx c = { prog, len, abi->audit, lo, hi, work, &f, false, 0,
+			 0, { 0 }, { 0 } };
+
+	pass(&c);
+	if (f.nr_split || f.nr_opaque || f.ret_dynamic || f.ret_many)
+		return false;
+	*ret = f.ret;
+	return true;
 }
 
 void analyze_flow(const struct sock_filter *prog, size_t len,
 		  const struct arch_abi *abi, uint32_t lo, uint32_t hi,
 		  struct analyze_work *work, struct analyze_flow *out)
 {
-	struct ctx c = { prog, len, abi, lo, hi, work, out, false, 0 };
-	size_t pc;
-
-	memset(out, 0, sizeof(*out));
-	memset(work->reached, 0, len);
-	for (pc = 0; pc < len; pc++) {
-		if (BPF_CLASS(prog[pc].code) == BPF_ST ||
-		    BPF_CLASS(prog[pc].code) == BPF_STX)
-			c.nmem = CBPF_MEMWORDS;
-	}
-	memset(&work->st[0], 0, sizeof(work->st[0]));
-	work->reached[0] = 1;
-	for (pc = 0; pc < len; pc++) {
-		if (work->reached[pc])
-			step(&c, pc);
-	}
+	prepare(prog, len, work);
+	flow(prog, len, abi, lo, hi, work, out);
 }
 
 bool analyze_prove(const struct sock_filter *prog, size_t len,
 		   const struct arch_abi *abi, uint32_t lo, uint32_t hi,
 		   struct analyze_work *work, uint32_t *ret)
 {
-	struct analyze_flow f;
-
-	analyze_flow(prog, len, abi, lo, hi, work, &f);
-	if (f.nr_split || f.nr_opaque || f.ret_dynamic || f.ret_many)
-		return false;
-	*ret = f.ret;
-	return true;
+	prepare(prog, len, work);
+	return prove(prog, len, abi, lo, hi, work, ret);
 }
 
 bool analyze_is_denial(uint32_t ret, uint32_t deny)
@@ -360,7 +481,7 @@ static void add_nr0(const struct sock_filter *prog, size_t len,
 
 	if (!out->abi->nr0_mux || analyze_is_known(out, base))
 		return;
-	if (!analyze_prove(prog, len, out->abi, base, base, work, &ret))
+	if (!prove(prog, len, out->abi, base, base, work, &ret))
 		return;
 	if (!analyze_is_denial(ret, opts->deny) || ret == opts->stub_ret)
 		return;
@@ -370,16 +491,22 @@ static void add_nr0(const struct sock_filter *prog, size_t len,
 	out->nranges++;
 }
 
-void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
-			  const struct arch_abi *abi,
-			  const struct analyze_opts *opts,
-			  struct analyze_work *work, struct analyze_abi *out)
+/* Everything but ranges[], which is written only as far as nranges. */
+static void init_abi(struct analyze_abi *out, const struct arch_abi *abi)
 {
+	memset(out, 0, offsetof(struct analyze_abi, ranges));
+	out->abi = abi;
+}
+
+/* The max-known verdict of one ABI, from out->flow (the pass over every
+ * number) and one proof. */
+static void decide_maxknown(const struct sock_filter *prog, size_t len,
+			    const struct analyze_opts *opts,
+			    struct analyze_work *work, struct analyze_abi *out)
+{
+	const struct arch_abi *abi = out->abi;
 	uint32_t lo;
 
-	memset(out, 0, sizeof(*out));
-	out->abi = abi;
-	analyze_flow(prog, len, abi, 0, UINT32_MAX, work, &out->flow);
 	if (out->flow.nr_opaque)
 		return verdict(out, ANALYZE_UNSURE,
 			       "the syscall number is transformed or compared with a non-constant");
@@ -391,7 +518,7 @@ void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
 	if (out->max_known >= abi->nr_last)
 		return verdict(out, ANALYZE_FULL, "no number above the largest known one");
 	lo = out->max_known + 1;
-	if (!analyze_prove(prog, len, abi, lo, abi->nr_last, work, &out->deflt))
+	if (!prove(prog, len, abi, lo, abi->nr_last, work, &out->deflt))
 		return verdict(out, ANALYZE_UNSURE,
 			       "numbers above the largest known one do not all get one answer");
 	if (!analyze_is_denial(out->deflt, opts->deny))
@@ -404,6 +531,17 @@ void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
 	out->ranges[0] = (struct analyze_range){ lo, abi->nr_last };
 	out->nranges = 1;
 	add_nr0(prog, len, opts, work, out);
+}
+
+void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
+			  const struct arch_abi *abi,
+			  const struct analyze_opts *opts,
+			  struct analyze_work *work, struct analyze_abi *out)
+{
+	prepare(prog, len, work);
+	init_abi(out, abi);
+	flow(prog, len, abi, 0, UINT32_MAX, work, &out->flow);
+	decide_maxknown(prog, len, opts, work, out);
 }
 
 /* Kernel-version: what each number below the max-known range is. */
@@ -462,8 +600,8 @@ static void add_proven(struct kver_ctx *k, uint32_t lo, uint32_t hi)
 		hi--;
 	if (lo > hi || k->full)
 		return;
-	if (analyze_prove(k->prog, k->len, out->abi, base + lo, base + hi,
-			  k->work, &ret)) {
+	if (prove(k->prog, k->len, out->abi, base + lo, base + hi,
+		  k->work, &ret)) {
 		if (!analyze_is_denial(ret, k->opts->deny) || ret == k->opts->stub_ret)
 			return;
 		if (out->nranges == ANALYZE_MAX_RANGES) {
@@ -503,17 +641,18 @@ static void sort_join(struct analyze_abi *out)
 	out->nranges = m;
 }
 
-void analyze_abi_kver(const struct sock_filter *prog, size_t len,
-		      const struct arch_abi *abi, const struct analyze_opts *opts,
-		      struct analyze_work *work, struct analyze_abi *out)
+/* Kernel-version: widen a max-known stub decided in @out. */
+static void extend_kver(const struct sock_filter *prog, size_t len,
+			const struct analyze_opts *opts,
+			struct analyze_work *work, struct analyze_abi *out)
 {
 	struct kver_ctx k = { prog, len, opts, work, out, false };
+	const struct arch_abi *abi = out->abi;
 	struct analyze_range mk[2];
 	const struct systab_ent *t;
 	size_t n, nmk, i, start;
 	uint32_t top, r;
 
-	analyze_abi_maxknown(prog, len, abi, opts, work, out);
 	t = systab_abi(abi, &n);
 	if (out->verdict != ANALYZE_STUB || !t)
 		return;
@@ -549,6 +688,14 @@ void analyze_abi_kver(const struct sock_filter *prog, size_t len,
 				 "newer than the baseline is missing below them";
 }
 
+void analyze_abi_kver(const struct sock_filter *prog, size_t len,
+		      const struct arch_abi *abi, const struct analyze_opts *opts,
+		      struct analyze_work *work, struct analyze_abi *out)
+{
+	analyze_abi_maxknown(prog, len, abi, opts, work, out);
+	extend_kver(prog, len, opts, work, out);
+}
+
 void analyze_abi(const struct sock_filter *prog, size_t len,
 		 const struct arch_abi *abi, const struct analyze_opts *opts,
 		 struct analyze_work *work, struct analyze_abi *out)
@@ -557,4 +704,36 @@ void analyze_abi(const struct sock_filter *prog, size_t len,
 		analyze_abi_kver(prog, len, abi, opts, work, out);
 	else
 		analyze_abi_maxknown(prog, len, abi, opts, work, out);
+}
+
+void analyze_abis(const struct sock_filter *prog, size_t len,
+		  const struct arch_abi *const *abis, size_t nabis,
+		  const struct analyze_opts *opts, struct analyze_work *work,
+		  struct analyze_abi *out)
+{
+	const struct arch_abi *grp[MAX_SINKS];
+	struct analyze_flow *flows[MAX_SINKS];
+	uint32_t done = 0;	/* bit i: abis[i] has its pass */
+	size_t i, j, n;
+
+	prepare(prog, len, work);
+	for (i = 0; i < nabis; i++)
+		init_abi(&out[i], abis[i]);
+	for (i = 0; i < nabis; i++) {
+		if (done & (1u << i))
+			continue;
+		for (n = 0, j = i; j < nabis && n < MAX_SINKS; j++) {
+			if (done & (1u << j) || abis[j]->audit != abis[i]->audit)
+				continue;
+			done |= 1u << j;
+			grp[n] = abis[j];
+			flows[n++] = &out[j].flow;
+		}
+		flow_shared(prog, len, grp, n, work, flows);
+	}
+	for (i = 0; i < nabis; i++) {
+		decide_maxknown(prog, len, opts, work, &out[i]);
+		if (opts->strategy == ANALYZE_KERNEL_VERSION)
+			extend_kver(prog, len, opts, work, &out[i]);
+	}
 }

@@ -80,6 +80,8 @@ struct analyze_abi {
 	uint16_t baseline;                /* kernel-version: release used */
 	uint32_t nadded;                  /* kernel-version: syscalls added below max_known */
 	size_t nranges;
+	/* last: only the first nranges entries are ever written, so a
+	 * report touches little memory (first use faults pages in) */
 	struct analyze_range ranges[ANALYZE_MAX_RANGES];
 };
 
@@ -103,16 +105,16 @@ struct analyze_val {
 	uint8_t kind;
 };
 
-struct analyze_state {
-	struct analyze_val a, x, m[CBPF_MEMWORDS];
-};
-
-/* Working memory of one pass; about 600 KiB, so callers keep it static. */
+/* Working memory of one pass; about 600 KiB, so callers keep it static.
+ * A state is stored only where a jump lands; registers and scratch words
+ * are kept apart so a program that never stores touches 16 bytes per
+ * instruction. */
 struct analyze_work {
-	struct analyze_state st[CBPF_MAX_INSNS];
-	uint8_t reached[CBPF_MAX_INSNS];  /* st[pc] holds a state (kept apart:
-					   * clearing it touches few cache lines) */
+	struct analyze_val reg[CBPF_MAX_INSNS][2];            /* A, X */
+	struct analyze_val mem[CBPF_MAX_INSNS][CBPF_MEMWORDS];
+	uint8_t reached[CBPF_MAX_INSNS];  /* a jump landed on pc */
 	uint8_t cls[ARCH_NR_SPAN];        /* kernel-version: class of each number */
+	size_t nmem;                      /* scratch words tracked (0: no stores) */
 };
 
 /**
@@ -178,6 +180,20 @@ void analyze_abi_kver(const struct sock_filter *prog, size_t len,
 void analyze_abi(const struct sock_filter *prog, size_t len,
 		 const struct arch_abi *abi, const struct analyze_opts *opts,
 		 struct analyze_work *work, struct analyze_abi *out);
+
+/**
+ * analyze_abis() - analyze_abi() for @nabis ABIs at once (at most 32).
+ * @prog, @len, @opts, @work: as for analyze_abi()
+ * @abis, @nabis: the ABIs
+ * @out:  one result per ABI, in the same order
+ *
+ * The same results as analyze_abi() on each, with one pass over every number
+ * for all ABIs of one audit arch (x86_64 and x32) instead of one each.
+ */
+void analyze_abis(const struct sock_filter *prog, size_t len,
+		  const struct arch_abi *const *abis, size_t nabis,
+		  const struct analyze_opts *opts, struct analyze_work *work,
+		  struct analyze_abi *out);
 
 /**
  * analyze_is_denial() - may the stub replace this return value?

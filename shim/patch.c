@@ -75,8 +75,8 @@ static int build(size_t len, const struct arch_abi *const *abis, size_t nabis,
 	int n;
 
 	o.strategy = strategy;
+	analyze_abis(work->in, len, abis, nabis, &o, &work->flow, rep->abi);
 	for (i = 0; i < nabis; i++) {
-		analyze_abi(work->in, len, abis[i], &o, &work->flow, &rep->abi[i]);
 		if (o.keep && rep->abi[i].verdict == ANALYZE_STUB &&
 		    abis[i]->audit == o.keep_audit)
 			keep_number(&rep->abi[i], o.keep_nr);

@@ -26,6 +26,8 @@
  *  - patch_filter() fails with -EINVAL exactly when cbpf_validate() refuses
  *    the program, with -E2BIG only when some ABI needed a stub, else 0;
  *  - the result does not depend on what the work area held before (pure);
+ *  - one of the ABIs analysed alone gets the verdict and ranges it got in
+ *    patch_filter()'s shared pass;
  *  - no stub without a STUB verdict; a patched program validates, is at most
  *    4096 instructions, and ends with the original, byte for byte;
  *  - on many seccomp_data (the architectures of the ABIs and of the
@@ -401,6 +403,28 @@ static void check_pure(const struct input *in, int rc)
 	}
 }
 
+/* One of the ABIs, analysed alone, gets what patch_filter() decided for it
+ * in its shared pass (x86_64 and x32 are analysed together). */
+static void check_alone(struct input *in)
+{
+	static struct analyze_abi alone;
+	struct analyze_opts o = in->opts;
+	const struct analyze_abi *a;
+
+	if (work.rep.nabis == 0)
+		return;
+	a = &work.rep.abi[rnd(in) % work.rep.nabis];
+	if (o.keep && a->abi->audit == o.keep_audit)
+		return;	/* patch_filter() took keep_nr out of its ranges */
+	o.strategy = work.rep.strategy;
+	analyze_abi(in->prog, in->len, a->abi, &o, &again.flow, &alone);
+	if (alone.verdict != a->verdict || alone.flow.nknown != a->flow.nknown ||
+	    memcmp(alone.flow.known, a->flow.known, sizeof(a->flow.known)) ||
+	    alone.nranges != a->nranges ||
+	    memcmp(alone.ranges, a->ranges, a->nranges * sizeof(a->ranges[0])))
+		die(in, "an ABI analysed alone differs from the shared pass", NULL, NULL);
+}
+
 #ifdef FUZZ_SELFTEST
 /*
  * Self-test build: weaken the stub on purpose, the oracle must object
@@ -440,6 +464,8 @@ static void run(struct input *in)
 	if (rc != 0 && rc != -E2BIG)
 		die(in, "patch_filter() returned an undocumented error", NULL, NULL);
 	check_pure(in, rc);
+	if (rc == 0)
+		check_alone(in);
 	if (rc || in->plen == 0) {
 		if (rc == 0 && any_stub_verdict(&work.rep))
 			die(in, "a STUB verdict but nothing patched", NULL, NULL);

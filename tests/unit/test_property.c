@@ -404,6 +404,76 @@ static void test_superset(void **state)
 	assert_true(more > 0);
 }
 
+/* analyze_abis() (one pass for x86_64 and x32 together) must decide
+ * exactly what analyze_abi() decides for each ABI alone. */
+static unsigned long same_as_alone(const struct analyze_opts *o, size_t olen,
+				   unsigned long *shared)
+{
+	static struct analyze_abi alone;
+	size_t i, j, na;
+	const struct arch_abi *const *every = all_abis(&na);
+	unsigned long stubbed = 0;
+
+	analyze_abis(orig, olen, every, na, o, &work.flow, work.rep.abi);
+	for (i = 0; i < na; i++) {
+		const struct analyze_abi *b = &work.rep.abi[i];
+		const struct analyze_flow *f = &alone.flow;
+
+		analyze_abi(orig, olen, every[i], o, &work.flow, &alone);
+		assert_ptr_equal(b->abi, every[i]);
+		assert_int_equal(b->verdict, alone.verdict);
+		assert_string_equal(b->why, alone.why);
+		assert_memory_equal(b->flow.known, f->known, sizeof(f->known));
+		assert_int_equal(b->flow.nknown, f->nknown);
+		assert_int_equal(b->flow.arch_checked, f->arch_checked);
+		assert_int_equal(b->flow.nr_split, f->nr_split);
+		assert_int_equal(b->flow.nr_opaque, f->nr_opaque);
+		assert_int_equal(b->flow.ret_dynamic, f->ret_dynamic);
+		assert_int_equal(b->flow.ret_many, f->ret_many);
+		assert_int_equal(b->flow.ret, f->ret);
+		assert_int_equal(b->has_known, alone.has_known);
+		assert_int_equal(b->max_known, alone.max_known);
+		assert_int_equal(b->deflt, alone.deflt);
+		assert_int_equal(b->strategy, alone.strategy);
+		assert_int_equal(b->baseline, alone.baseline);
+		assert_int_equal(b->nadded, alone.nadded);
+		assert_int_equal(b->nranges, alone.nranges);
+		assert_memory_equal(b->ranges, alone.ranges,
+				    alone.nranges * sizeof(alone.ranges[0]));
+		stubbed += b->verdict == ANALYZE_STUB;
+		for (j = 0; j < na && b->verdict == ANALYZE_STUB; j++) {
+			if (j != i && every[j]->audit == every[i]->audit) {
+				++*shared;
+				break;
+			}
+		}
+	}
+	return stubbed;
+}
+
+static void test_shared_pass(void **state)
+{
+	unsigned long stubbed = 0, shared = 0;
+	size_t i, s, olen;
+	int maxnr;
+
+	(void)state;
+	for (i = 0; i < N(corpus_files); i++) {
+		olen = load_corpus(corpus_files[i], orig);
+		for (s = 0; s < N(strategies); s++)
+			stubbed += same_as_alone(&strategies[s], olen, &shared);
+	}
+	for (i = 0; i < N(scmp_arches); i++) {
+		olen = generated(scmp_arches[i].token, SCMP_ACT_ERRNO(EPERM), orig, &maxnr);
+		for (s = 0; s < N(strategies); s++)
+			stubbed += same_as_alone(&strategies[s], olen, &shared);
+	}
+	print_message("  %lu stubbed ABIs decided alike alone and together, "
+		      "%lu of them sharing their audit arch\n", stubbed, shared);
+	assert_true(shared > 0);
+	assert_true(stubbed > shared);
+}
+
 /*
  * allow_syscalls, the one opt-in weakening: the listed numbers of the
  * process's own arch are allowed, everything else keeps the promise; also
@@ -474,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_against_runc),
 		cmocka_unit_test(test_superset),
+		cmocka_unit_test(test_shared_pass),
 		cmocka_unit_test(test_allow_list),
 		cmocka_unit_test(test_same_cache),
 		cmocka_unit_test(test_keep_number),
