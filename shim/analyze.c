@@ -32,6 +32,7 @@ struct ctx {
 	struct analyze_flow *out;
 	bool ret_seen;
 	size_t nmem;    /* scratch words tracked: 0 unless the program stores */
+	size_t nslots;  /* states stored so far */
 	/* ABIs whose compared numbers are recorded (none for a proof) */
 	size_t nsinks;
 	const struct arch_abi *sink_abi[MAX_SINKS];
@@ -65,17 +66,22 @@ struct analyze_state {
 /* Merge state @s into the stored entry state of jump target @pc. */
 static void flow_to(struct ctx *c, size_t pc, const struct analyze_state *s)
 {
-	struct analyze_val *r = c->w->reg[pc], *m = c->w->mem[pc];
+	struct analyze_work *w = c->w;
+	struct analyze_val *r, *m;
 	size_t i;
 
-	if (!c->w->reached[pc]) {
-		c->w->reached[pc] = 1;
+	if (!w->slot[pc]) {
+		r = w->reg[c->nslots];
+		m = w->mem[c->nslots];
+		w->slot[pc] = (uint16_t)++c->nslots;
 		r[0] = s->a;
 		r[1] = s->x;
 		for (i = 0; i < c->nmem; i++)
 			m[i] = s->m[i];
 		return;
 	}
+	r = w->reg[w->slot[pc] - 1];
+	m = w->mem[w->slot[pc] - 1];
 	r[0] = join(r[0], s->a);
 	r[1] = join(r[1], s->x);
 	for (i = 0; i < c->nmem; i++)
@@ -85,7 +91,8 @@ static void flow_to(struct ctx *c, size_t pc, const struct analyze_state *s)
 /* Merge the stored state of @pc into the live state @s (or take it). */
 static void flow_from(struct ctx *c, size_t pc, struct analyze_state *s, bool live)
 {
-	const struct analyze_val *r = c->w->reg[pc], *m = c->w->mem[pc];
+	const struct analyze_val *r = c->w->reg[c->w->slot[pc] - 1];
+	const struct analyze_val *m = c->w->mem[c->w->slot[pc] - 1];
 	size_t i;
 
 	s->a = live ? join(s->a, r[0]) : r[0];
@@ -322,10 +329,10 @@ static void pass(struct ctx *c)
 
 	c->nmem = work->nmem;
 	memset(c->out, 0, sizeof(*c->out));
-	memset(work->reached, 0, c->len);
+	memset(work->slot, 0, c->len * sizeof(work->slot[0]));
 	memset(&s, 0, sizeof(s));
 	for (pc = 0; pc < c->len; pc++) {
-		if (work->reached[pc]) {
+		if (work->slot[pc]) {
 			flow_from(c, pc, &s, live);
 			live = true;
 		}
@@ -365,8 +372,9 @@ static void flow_shared(const struct sock_filter *prog, size_t len,
 			const struct arch_abi *const *abis, size_t n,
 			struct analyze_work *work, struct analyze_flow *const *out)
 {
-	struct ctx c = { prog, len, abis[0]->audit, 0, UINT32_MAX, work, out[0],
-			 false, 0, n, { 0 }, { 0 } };
+	struct ctx c = { .prog = prog, .len = len, .audit = abis[0]->audit,
+			 .lo = 0, .hi = UINT32_MAX, .w = work, .out = out[0],
+			 .nsinks = n };
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -391,8 +399,9 @@ static void flow(const struct sock_filter *prog, size_t len,
 		 const struct arch_abi *abi, uint32_t lo, uint32_t hi,
 		 struct analyze_work *work, struct analyze_flow *out)
 {
-	struct ctx c = { prog, len, abi->audit, lo, hi, work, out, false, 0,
-			 1, { abi }, { out->known } };
+	struct ctx c = { .prog = prog, .len = len, .audit = abi->audit, .lo = lo,
+			 .hi = hi, .w = work, .out = out, .nsinks = 1,
+			 .sink_abi = { abi }, .sink_known = { out->known } };
 
 	pass(&c);
 	out->nknown = count_known(out);
@@ -403,8 +412,8 @@ static bool prove(const struct sock_filter *prog, size_t len,
 		  struct analyze_work *work, uint32_t *ret)
 {
 	struct analyze_flow f;
-	struct ctx c = { prog, len, abi->audit, lo, hi, work, &f, false, 0,
-			 0, { 0 }, { 0 } };
+	struct ctx c = { .prog = prog, .len = len, .audit = abi->audit, .lo = lo,
+			 .hi = hi, .w = work, .out = &f };
 
 	pass(&c);
 	if (f.nr_split || f.nr_opaque || f.ret_dynamic || f.ret_many)

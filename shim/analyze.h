@@ -106,15 +106,15 @@ struct analyze_val {
 };
 
 /* Working memory of one pass; about 600 KiB, so callers keep it static.
- * A state is stored only where a jump lands; registers and scratch words
- * are kept apart so a program that never stores touches 16 bytes per
- * instruction. */
+ * A state is stored only where a jump lands (a few dozen places in a
+ * libseccomp filter), in the order first reached: a pass touches a few
+ * KiB of it, which matters as first use faults each page in. */
 struct analyze_work {
+	size_t nmem;                      /* scratch words tracked (0: no stores) */
+	uint16_t slot[CBPF_MAX_INSNS];    /* jump target pc: 1 + its state's index */
 	struct analyze_val reg[CBPF_MAX_INSNS][2];            /* A, X */
 	struct analyze_val mem[CBPF_MAX_INSNS][CBPF_MEMWORDS];
-	uint8_t reached[CBPF_MAX_INSNS];  /* a jump landed on pc */
 	uint8_t cls[ARCH_NR_SPAN];        /* kernel-version: class of each number */
-	size_t nmem;                      /* scratch words tracked (0: no stores) */
 };
 
 /**
