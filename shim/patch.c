@@ -36,18 +36,25 @@ static void keep_number(struct analyze_abi *a, uint32_t nr)
 	}
 }
 
+/* Instructions allow_block() writes (0 without a list). */
+static size_t allow_len(const struct analyze_opts *o, bool reset_a)
+{
+	size_t n = o->nallow < 16 ? o->nallow : 16;
+
+	return n ? 5 + n + (reset_a ? 1 : 0) : 0;
+}
+
 /*
  * allow_syscalls: "LD arch; JEQ audit; LD nr; JEQ n -> RET ALLOW ...", in
  * front of everything. Cache-friendly, and a deliberate weakening.
- * Return: instructions written (0 without a list).
  */
-static size_t allow_block(const struct analyze_opts *o, bool reset_a,
-			  struct sock_filter *out)
+static void allow_block(const struct analyze_opts *o, bool reset_a,
+			struct sock_filter *out)
 {
-	size_t n = o->nallow < 16 ? o->nallow : 16, i, len = 5 + n;
+	size_t n = o->nallow < 16 ? o->nallow : 16, i;
 
 	if (n == 0)
-		return 0;
+		return;
 	out[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, CBPF_OFF_ARCH);
 	out[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, o->allow_audit,
 					      0, (uint8_t)(3 + n));
@@ -58,11 +65,10 @@ static size_t allow_block(const struct analyze_opts *o, bool reset_a,
 	out[3 + n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0);
 	out[4 + n] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	if (reset_a)
-		out[len++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0);
-	return len;
+		out[5 + n] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0);
 }
 
-/* Analyse every ABI with @strategy and build the stub into work->out.
+/* Analyse every ABI with @strategy and write the stub in front of work->in.
  * Return: stub length (0 if none), or -E2BIG if it does not fit. */
 static int build(size_t len, const struct arch_abi *const *abis, size_t nabis,
 		 const struct analyze_opts *opts, uint8_t strategy,
@@ -71,8 +77,7 @@ static int build(size_t len, const struct arch_abi *const *abis, size_t nabis,
 	struct patch_report *rep = &work->rep;
 	struct analyze_opts o = *opts;
 	bool reset_a;
-	size_t i, ab;
-	int n;
+	size_t i, ab, ns;
 
 	o.strategy = strategy;
 	analyze_abis(work->in, len, abis, nabis, &o, &work->flow, rep->abi);
@@ -84,17 +89,20 @@ static int build(size_t len, const struct arch_abi *const *abis, size_t nabis,
 	rep->nabis = nabis;
 	rep->strategy = strategy;
 	/* The kernel starts a filter with A == 0; restore it unless the
-	 * original's first instruction loads A anyway. */
+	 * original's first instruction loads A anyway. Without a stub, the
+	 * original follows the allow block directly. */
 	reset_a = BPF_CLASS(work->in[0].code) != BPF_LD;
-	ab = allow_block(opts, false, work->out);
-	n = stub_build(rep->abi, nabis, opts->stub_ret, reset_a, work->out + ab,
-		       CBPF_MAX_INSNS - ab);
-	if (n == 0 && ab)	/* the original follows the allow block */
-		ab = allow_block(opts, reset_a, work->out);
-	if (n < 0 || ab + (size_t)n + len > CBPF_MAX_INSNS)
+	ns = stub_size(rep->abi, nabis, reset_a);
+	ab = allow_len(opts, ns == 0 && reset_a);
+	if (ab + ns + len > CBPF_MAX_INSNS)
+		return -E2BIG;
+	work->out = work->in - ab - ns;
+	allow_block(opts, ns == 0 && reset_a, work->out);
+	if (stub_build(rep->abi, nabis, opts->stub_ret, reset_a, work->out + ab,
+		       ns) != (int)ns)
 		return -E2BIG;
 	rep->nallowed = ab ? opts->nallow : 0;
-	return (int)ab + n;
+	return (int)(ab + ns);
 }
 
 int patch_filter(const struct sock_filter *prog, size_t len,
@@ -111,11 +119,13 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 	rep->stub_len = 0;
 	rep->nallowed = 0;
 	rep->strategy = opts->strategy;
+	work->in = work->out = work->buf;
 	if (len == 0 || len > CBPF_MAX_INSNS || nabis > PATCH_MAX_ABIS) {
 		rep->why = "invalid program length";
 		return -EINVAL;
 	}
 	/* Work on a private copy: the caller's memory may change under us. */
+	work->in = work->out = work->buf + CBPF_MAX_INSNS - len;
 	memcpy(work->in, prog, len * sizeof(*prog));
 	if (cbpf_validate(work->in, len)) {
 		rep->why = "the kernel would reject this program";
@@ -125,6 +135,7 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 	if (n == -E2BIG && opts->strategy != ANALYZE_MAX_KNOWN)
 		n = build(len, abis, nabis, opts, ANALYZE_MAX_KNOWN, work);
 	if (n == 0) {
+		work->out = work->in;
 		rep->why = "no ABI needs a stub";
 		return 0;
 	}
@@ -132,7 +143,6 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 		rep->why = "stub and filter would exceed 4096 instructions";
 		return -E2BIG;
 	}
-	memcpy(work->out + n, work->in, len * sizeof(*prog));
 	rep->stub_len = (size_t)n;
 	rep->why = rep->strategy == opts->strategy ? "patched"
 		   : "patched with max-known: kernel-version would exceed 4096 instructions";

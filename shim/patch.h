@@ -14,22 +14,26 @@
 #define PATCH_MAX_ABIS 24
 
 struct patch_report {
-	size_t nabis;
-	struct analyze_abi abi[PATCH_MAX_ABIS];
 	size_t orig_len;   /* instructions of the original */
 	size_t stub_len;   /* instructions prepended, 0 if none */
 	uint8_t strategy;  /* enum analyze_strategy used (max-known if the
 			    * other would not fit in 4096 instructions) */
 	size_t nallowed;   /* allow_syscalls applied (a weakening) */
 	const char *why;   /* the outcome in a few words, never NULL */
+	size_t nabis;
+	struct analyze_abi abi[PATCH_MAX_ABIS];	/* last: few are used */
 };
 
-/* Everything one patch needs; about 700 KiB, keep it static. */
+/* Everything one patch needs; about 700 KiB, keep it static. A patch
+ * touches little of it (first use faults each page in): the private copy
+ * of the original is made where it stays, at the end of buf, and the
+ * stub is written just in front of it. */
 struct patch_work {
-	struct analyze_work flow;
+	struct sock_filter *in;   /* after patch_filter(): the private copy */
+	struct sock_filter *out;  /* the patched program (the copy if no stub) */
 	struct patch_report rep;
-	struct sock_filter in[CBPF_MAX_INSNS];
-	struct sock_filter out[CBPF_MAX_INSNS];
+	struct analyze_work flow;
+	struct sock_filter buf[CBPF_MAX_INSNS];
 };
 
 /**
@@ -37,7 +41,7 @@ struct patch_work {
  * @prog, @len: the original program
  * @abis, @nabis: the ABIs to consider (e.g. arch_native())
  * @opts: denial set and stub return value
- * @work: scratch memory; on success work->out holds the patched program
+ * @work: scratch memory; on success work->out points to the patched program
  * @out_len: set to the patched length, or 0 when no stub is needed
  *
  * work->rep tells, per ABI, what was found and why. With opts->nallow,

@@ -166,6 +166,13 @@ static size_t stub_len(const struct analyze_abi *abis, size_t n, bool reset_a)
 	return len;
 }
 
+size_t stub_size(const struct analyze_abi *abis, size_t n, bool reset_a)
+{
+	size_t len = stub_len(abis, n, reset_a);
+
+	return len - (reset_a ? 1 : 0) == 1 ? 0 : len;
+}
+
 int stub_build(const struct analyze_abi *abis, size_t n, uint32_t stub_ret,
 	       bool reset_a, struct sock_filter *out, size_t cap)
 {
@@ -176,7 +183,7 @@ int stub_build(const struct analyze_abi *abis, size_t n, uint32_t stub_ret,
 	uint32_t audit;
 
 	if (join == 1)
-		return 0;
+		return 0;	/* no ABI needs a stub */
 	if (len > cap)
 		return -ENOSPC;
 	put(&e, BPF_LD | BPF_W | BPF_ABS, 0, 0, CBPF_OFF_ARCH);

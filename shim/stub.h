@@ -22,6 +22,14 @@
 #define STUB_MAX_GROUP_RANGES (2 * ANALYZE_MAX_RANGES)
 
 /**
+ * stub_size() - the length stub_build() would return for these arguments.
+ * @abis, @n, @reset_a: as for stub_build()
+ *
+ * Return: instructions (0 if no ABI needs a stub).
+ */
+size_t stub_size(const struct analyze_abi *abis, size_t n, bool reset_a);
+
+/**
  * stub_build() - write the stub for every ABI whose verdict is ANALYZE_STUB.
  * @abis:     analysis results (ABIs sharing an audit arch are merged)
  * @n:        number of results
