@@ -106,8 +106,8 @@ tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(C
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim $(TEST_DEFS) \
 	  $< -o $@ $$(pkg-config --libs cmocka)
 
-tests/bench/bench: tests/bench/bench.c $(CORE_OBJ)
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim $< $(CORE_OBJ) -o $@
+tests/bench/bench: tests/bench/bench.c tests/unit/oracle.h $(CORE_OBJ)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim -Itests/unit $< $(CORE_OBJ) -o $@
 
 tests/bench/empty.so: tests/bench/empty.c
 	$(CC) -shared -fPIC $(CFLAGS) $< -o $@

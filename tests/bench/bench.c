@@ -5,12 +5,16 @@
  *
  *   startup   fork+exec of /bin/true: no preload, an empty preload library,
  *             libenostub.so without and with a configuration file
- *   patch     analysis + patch time per corpus filter, next to the kernel's
- *             own attach time for the same filter,
- *   hot path  ns per getppid() (cached by the kernel) and per uname()
- *             under the original and the patched filter
+ *   patch     analysis + patch time per corpus filter (warm, repeated),
+ *             next to the kernel's own attach time for the same filter,
  *             and the stub's size and longest path, for both strategies
+ *   install   a program's first prctl(SECCOMP_MODE_FILTER) in a fresh
+ *             process, with an empty preload and with libenostub.so: what
+ *             a program really pays (cold caches, first-touch page faults)
  *   sets      the x86_64 syscalls each strategy turns into ENOSYS
+ *   cache     the kernel's always-allow bitmap (emulated) before and after
+ *   hot path  ns per call of cached syscalls and of one the filter must run
+ *             for, under the original and the patched filter
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,13 +22,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "oracle.h"
 #include "patch.h"
 #include "systab.h"
 
@@ -101,6 +108,7 @@ struct job {
 	const struct sock_filter *f;
 	size_t len;
 	long nr;
+	uint64_t arg;
 };
 
 static double in_child(double (*fn)(const struct job *), const struct job *j)
@@ -134,34 +142,7 @@ static long install(const struct job *j)
 	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
-/* Kernel attach time of one filter (in a fresh child: some profiles deny
- * seccomp() itself, so a second attach in the same process would fail). */
-static double attach_once(const struct job *j)
-{
-	double t0 = now_ns();
-
-	return install(j) == 0 ? now_ns() - t0 : -1;
-}
-
-static double attach_ns(const struct sock_filter *f, size_t len, int reps)
-{
-	double sum = 0;
-	int i;
-
-	for (i = 0; i < reps; i++) {
-		struct job j = { f, len, 0 };
-		double ns = in_child(attach_once, &j);
-
-		if (ns < 0) {
-			fprintf(stderr, "bench: the kernel refused a corpus filter\n");
-			exit(1);
-		}
-		sum += ns;
-	}
-	return sum / reps;
-}
-
-/* ns per call of j->nr under the filter. */
+/* ns per call of j->nr (argument j->arg) under the filter. */
 static double call_ns(const struct job *j)
 {
 	struct utsname u;
@@ -172,13 +153,13 @@ static double call_ns(const struct job *j)
 		return -1;
 	t0 = now_ns();
 	for (i = 0; i < reps; i++)
-		syscall(j->nr, &u);
+		syscall(j->nr, j->arg ? (void *)(uintptr_t)j->arg : (void *)&u);
 	return (now_ns() - t0) / reps;
 }
 
-static double syscall_ns(const struct sock_filter *f, size_t len, long nr)
+static double syscall_ns(const struct sock_filter *f, size_t len, long nr, uint64_t arg)
 {
-	struct job j = { f, len, nr };
+	struct job j = { f, len, nr, arg };
 
 	return in_child(call_ns, &j);
 }
@@ -195,6 +176,115 @@ static const struct analyze_opts strategies[] = {
 };
 static const char *const strategy_names[] = { "max-known", "kernel-version" };
 
+/* Run this program again, fresh from execve(), as @argv with @preload,
+ * and read the line it prints. Return: false if it failed. */
+static bool rerun(const char *preload, char *const argv[], char *out, size_t size)
+{
+	char env[512];
+	char *envp[] = { env, NULL };
+	int fds[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds))
+		exit(1);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		snprintf(env, sizeof(env), "LD_PRELOAD=%s", preload);
+		execve("/proc/self/exe", argv, envp);
+		_exit(127);
+	}
+	close(fds[1]);
+	n = read(fds[0], out, size - 1);
+	close(fds[0]);
+	waitpid(pid, &st, 0);
+	if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return false;
+	out[n] = 0;
+	return true;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of @n values (sorts them): one slow round must not move it. */
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+#define FIRST_ROUNDS 41
+
+/*
+ * Child mode (bench --first DIR FILE STRATEGY): in this fresh process, the
+ * first patch_filter() (cold caches, an untouched work area, as in the
+ * shim) and then the kernel attaching the original. Prints "patch_ns
+ * faults attach_ns".
+ */
+static int first_child(const char *dir, const char *name, const char *strategy)
+{
+	static struct sock_filter f[CBPF_MAX_INSNS];
+	const struct arch_abi *const *native;
+	struct rusage a, b;
+	struct job j = { f, 0, 0, 0 };
+	size_t nn, plen;
+	double t0, patch, attach;
+
+	j.len = load(dir, name, f);
+	native = arch_native(&nn);
+	if (getrusage(RUSAGE_SELF, &a))
+		return 1;
+	t0 = now_ns();
+	patch_filter(f, j.len, native, nn, &strategies[*strategy == '1'], &work, &plen);
+	patch = now_ns() - t0;
+	if (getrusage(RUSAGE_SELF, &b) || plen == 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return 1;
+	t0 = now_ns();
+	if (install(&j))
+		return 1;
+	attach = now_ns() - t0;
+	printf("%.0f %ld %.0f\n", patch, b.ru_minflt - a.ru_minflt, attach);
+	return 0;
+}
+
+struct first_fig {
+	double patch, attach, ratio, faults;
+};
+
+/* Medians over FIRST_ROUNDS fresh processes. */
+static struct first_fig first_patch(const char *dir, const char *name, size_t s)
+{
+	double v[4][FIRST_ROUNDS];
+	char *argv[] = { "bench", "--first", (char *)dir, (char *)name,
+			 s ? "1" : "0", NULL };
+	struct first_fig r;
+	char out[128];
+	long faults;
+	int i;
+
+	for (i = 0; i < FIRST_ROUNDS; i++) {
+		if (!rerun("", argv, out, sizeof(out)) ||
+		    sscanf(out, "%lf %ld %lf", &v[0][i], &faults, &v[1][i]) != 3) {
+			fprintf(stderr, "bench: the first patch of %s failed\n", name);
+			exit(1);
+		}
+		v[2][i] = v[0][i] / v[1][i];
+		v[3][i] = (double)faults;
+	}
+	r.patch = median(v[0], FIRST_ROUNDS);
+	r.attach = median(v[1], FIRST_ROUNDS);
+	r.ratio = median(v[2], FIRST_ROUNDS);
+	r.faults = median(v[3], FIRST_ROUNDS);
+	return r;
+}
+
 static void bench_filters(const char *dir)
 {
 	static struct sock_filter f[CBPF_MAX_INSNS];
@@ -202,23 +292,27 @@ static void bench_filters(const char *dir)
 	const struct arch_abi *const *native = arch_native(&nn);
 	int r, reps = 200;
 
-	printf("\npatch: analysis + stub per filter vs the kernel attaching the same filter\n");
-	printf("  %-32s %-14s %6s %6s %8s %10s %10s %7s\n", "filter", "strategy",
-	       "insns", "+stub", "longest", "patch us", "attach us", "ratio");
+	printf("\npatch: analysis + stub per filter vs the kernel attaching the same filter\n"
+	       "  warm: mean of %d patches in a row; first: the first patch in a fresh\n"
+	       "  process (cold caches, work area faulted in), median of %d processes,\n"
+	       "  each next to the kernel's first attach in that process\n", reps, FIRST_ROUNDS);
+	printf("  %-32s %-14s %5s %5s %7s %8s %8s %6s %9s %6s %6s\n", "filter", "strategy",
+	       "insns", "+stub", "longest", "warm us", "first us", "faults", "attach us",
+	       "warm", "first");
 	for (i = 0; i < N(corpus); i++) {
-		double t0, patch, attach;
-
 		len = load(dir, corpus[i], f);
-		attach = attach_ns(f, len, 50);
 		for (s = 0; s < N(strategies); s++) {
-			t0 = now_ns();
+			struct first_fig first = first_patch(dir, corpus[i], s);
+			double t0 = now_ns(), warm;
+
 			for (r = 0; r < reps; r++)
 				patch_filter(f, len, native, nn, &strategies[s], &work, &plen);
-			patch = (now_ns() - t0) / reps;
-			printf("  %-32s %-14s %6zu %6zu %8zu %10.1f %10.1f %6.1f%%\n",
+			warm = (now_ns() - t0) / reps;
+			printf("  %-32s %-14s %5zu %5zu %7zu %8.1f %8.1f %6.0f %9.1f %5.1f%% %5.1f%%\n",
 			       corpus[i], strategy_names[s], len, work.rep.stub_len,
-			       stub_longest_path(work.out, work.rep.stub_len),
-			       patch / 1e3, attach / 1e3, 100 * patch / attach);
+			       stub_longest_path(work.out, work.rep.stub_len), warm / 1e3,
+			       first.patch / 1e3, first.faults, first.attach / 1e3,
+			       100 * warm / first.attach, 100 * first.ratio);
 		}
 	}
 	printf("  (runc's stub for docker-default-v19.03.0: 14 instructions)\n");
@@ -260,33 +354,171 @@ static void bench_sets(const char *dir)
 	}
 }
 
+/*
+ * Child mode (bench --install DIR FILE): install the filter in DIR/FILE the way a
+ * program does, once, and print "ns faults errno": the time prctl() took,
+ * the page faults during it, and what a number the filter does not know
+ * (1000) then gets. The parent runs it with each preload.
+ */
+static int install_child(const char *dir, const char *name)
+{
+	static struct sock_filter f[CBPF_MAX_INSNS];
+	struct sock_fprog prog;
+	struct rusage a, b;
+	double t0, ns;
+	long rc;
+
+	prog.len = (unsigned short)load(dir, name, f);
+	prog.filter = f;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || getrusage(RUSAGE_SELF, &a))
+		return 1;
+	t0 = now_ns();
+	rc = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+	ns = now_ns() - t0;
+	if (rc || getrusage(RUSAGE_SELF, &b))
+		return 1;
+	errno = 0;
+	syscall(1000);
+	printf("%.0f %ld %d\n", ns, b.ru_minflt - a.ru_minflt, errno);
+	return 0;
+}
+
+struct install_fig {
+	double ns;
+	long faults;
+	int err;
+};
+
+static struct install_fig spawn_install(const char *preload, const char *dir,
+					const char *name)
+{
+	struct install_fig r = { -1, 0, 0 };
+	char *argv[] = { "bench", "--install", (char *)dir, (char *)name, NULL };
+	char out[128];
+
+	if (!rerun(preload, argv, out, sizeof(out)) ||
+	    sscanf(out, "%lf %ld %d", &r.ns, &r.faults, &r.err) != 3)
+		r.ns = -1;
+	return r;
+}
+
+#define INSTALL_ROUNDS 41
+
+static void bench_install(const char *dir, const char *empty, const char *shim)
+{
+	const char *preload[] = { empty, shim };
+	double ns[2][INSTALL_ROUNDS], faults[2][INSTALL_ROUNDS];
+	size_t i, v, round;
+
+	printf("\ninstall: a program's first prctl(SECCOMP_MODE_FILTER) in a fresh process,\n"
+	       "  median of %d interleaved rounds, empty preload vs libenostub.so (max-known);\n"
+	       "  page faults during the call: first use of the static work area\n",
+	       INSTALL_ROUNDS);
+	printf("  %-32s %9s %10s %9s %7s %8s   %s\n", "filter", "empty us",
+	       "enostub us", "added us", "added", "faults", "nr 1000 gets");
+	for (i = 0; i < N(corpus); i++) {
+		int err[2] = { 0, 0 };
+		double m[2], f[2];
+
+		for (round = 0; round < INSTALL_ROUNDS; round++) {
+			for (v = 0; v < 2; v++) {
+				struct install_fig fig = spawn_install(preload[v], dir, corpus[i]);
+
+				if (fig.ns < 0) {
+					fprintf(stderr, "bench: installing %s failed\n", corpus[i]);
+					exit(1);
+				}
+				ns[v][round] = fig.ns;
+				faults[v][round] = (double)fig.faults;
+				err[v] = fig.err;
+			}
+		}
+		for (v = 0; v < 2; v++) {
+			m[v] = median(ns[v], INSTALL_ROUNDS);
+			f[v] = median(faults[v], INSTALL_ROUNDS);
+		}
+		printf("  %-32s %9.1f %10.1f %9.1f %6.1f%% %3.0f %3.0f   %s -> %s\n", corpus[i],
+		       m[0] / 1e3, m[1] / 1e3, (m[1] - m[0]) / 1e3,
+		       100 * (m[1] - m[0]) / m[0], f[0], f[1],
+		       strerror(err[0]), strerror(err[1]));
+	}
+}
+
+/* The kernel's always-allow cache (emulated by oracle.h), per arch. */
+static void bench_cache(const char *dir)
+{
+	static struct sock_filter f[CBPF_MAX_INSNS];
+	static const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 };
+	static const char *const names[] = { "x86_64", "i386" };
+	size_t i, s, a, nn, len, plen;
+	const struct arch_abi *const *native = arch_native(&nn);
+	uint32_t nr;
+
+	printf("\ncache: numbers 0-1023 the kernel caches as always allowed, "
+	       "original / patched (differing)\n");
+	for (i = 0; i < N(corpus); i++) {
+		len = load(dir, corpus[i], f);
+		for (s = 0; s < N(strategies); s++) {
+			printf("  %-32s %-14s", corpus[i], strategy_names[s]);
+			patch_filter(f, len, native, nn, &strategies[s], &work, &plen);
+			for (a = 0; a < N(arches); a++) {
+				unsigned o = 0, p = 0, d = 0;
+
+				for (nr = 0; nr < 1024; nr++) {
+					bool co = oracle_const_allow(f, len, arches[a], nr);
+					bool cp = oracle_const_allow(work.out, plen, arches[a], nr);
+
+					o += co;
+					p += cp;
+					d += co != cp;
+				}
+				printf("  %s %u / %u (%u)", names[a], o, p, d);
+			}
+			printf("\n");
+		}
+	}
+}
+
+/* personality(0xffffffff) only queries; Docker's profiles allow it by its
+ * argument, so the kernel cannot cache it and runs the filter each time. */
 static void bench_hot_path(const char *dir)
 {
 	static struct sock_filter f[CBPF_MAX_INSNS], patched[CBPF_MAX_INSNS];
+	static const struct { const char *name; long nr; uint64_t arg; } calls[] = {
+		{ "getppid", SYS_getppid, 0 },
+		{ "uname", SYS_uname, 0 },
+		{ "personality(-1)", SYS_personality, 0xffffffff },
+	};
 	const struct analyze_opts opts = { .deny = ANALYZE_DENY_DEFAULT, .stub_ret = cbpf_ret_errno(ENOSYS) };
-	size_t nn, len, plen;
+	size_t nn, len, plen, c;
 	const struct arch_abi *const *native = arch_native(&nn);
-	double sum[2][2] = { { 0 } };
+	double sum[N(calls)][2] = { { 0 } };
 	int round, rounds = 15;
 
 	len = load(dir, corpus[0], f);
 	patch_filter(f, len, native, nn, &opts, &work, &plen);
 	memcpy(patched, work.out, plen * sizeof(*f));
 	for (round = 0; round < rounds; round++) {
-		sum[0][0] += syscall_ns(f, len, SYS_getppid);
-		sum[0][1] += syscall_ns(patched, plen, SYS_getppid);
-		sum[1][0] += syscall_ns(f, len, SYS_uname);
-		sum[1][1] += syscall_ns(patched, plen, SYS_uname);
+		for (c = 0; c < N(calls); c++) {
+			sum[c][0] += syscall_ns(f, len, calls[c].nr, calls[c].arg);
+			sum[c][1] += syscall_ns(patched, plen, calls[c].nr, calls[c].arg);
+		}
 	}
 	printf("\nhot path: %s, ns per call, %d interleaved rounds\n", corpus[0], rounds);
-	printf("  getppid (cached as always allowed): original %6.1f  patched %6.1f  x%.3f\n",
-	       sum[0][0] / rounds, sum[0][1] / rounds, sum[0][1] / sum[0][0]);
-	printf("  uname   (cached as always allowed): original %6.1f  patched %6.1f  x%.3f\n",
-	       sum[1][0] / rounds, sum[1][1] / rounds, sum[1][1] / sum[1][0]);
+	for (c = 0; c < N(calls); c++) {
+		printf("  %-16s %-10s original %7.1f  patched %7.1f  x%.3f\n", calls[c].name,
+		       oracle_const_allow(patched, plen, AUDIT_ARCH_X86_64, (uint32_t)calls[c].nr)
+		       ? "(cached)" : "(filtered)",
+		       sum[c][0] / rounds, sum[c][1] / rounds, sum[c][1] / sum[c][0]);
+	}
 }
 
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "--install"))
+		return install_child(argv[2], argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "--first"))
+		return first_child(argv[2], argv[3], argv[4]);
 	if (argc != 5) {
 		fprintf(stderr, "usage: bench CORPUS_DIR EMPTY.so LIBENOSTUB.so CONFIG\n");
 		return 2;
@@ -294,7 +526,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	bench_startup(argv[2], argv[3], argv[4]);
 	bench_filters(argv[1]);
+	bench_install(argv[1], argv[2], argv[3]);
 	bench_sets(argv[1]);
+	bench_cache(argv[1]);
 	bench_hot_path(argv[1]);
 	return 0;
 }
