@@ -222,12 +222,13 @@ static double median(double *v, size_t n)
 #define FIRST_ROUNDS 41
 
 /*
- * Child mode (bench --first DIR FILE STRATEGY): in this fresh process, the
- * first patch_filter() (cold caches, an untouched work area, as in the
- * shim) and then the kernel attaching the original. Prints "patch_ns
- * faults attach_ns".
+ * Child mode (bench --first DIR FILE STRATEGY o|p): in this fresh process,
+ * the first patch_filter() (cold caches, an untouched work area, as in the
+ * shim), then the kernel attaching the original (o) or the patched (p)
+ * program. Prints "patch_ns faults attach_ns".
  */
-static int first_child(const char *dir, const char *name, const char *strategy)
+static int first_child(const char *dir, const char *name, const char *strategy,
+		       const char *which)
 {
 	static struct sock_filter f[CBPF_MAX_INSNS];
 	const struct arch_abi *const *native;
@@ -246,6 +247,10 @@ static int first_child(const char *dir, const char *name, const char *strategy)
 	if (getrusage(RUSAGE_SELF, &b) || plen == 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return 1;
+	if (*which == 'p') {
+		j.f = work.out;
+		j.len = plen;
+	}
 	t0 = now_ns();
 	if (install(&j))
 		return 1;
@@ -255,33 +260,43 @@ static int first_child(const char *dir, const char *name, const char *strategy)
 }
 
 struct first_fig {
-	double patch, attach, ratio, faults;
+	double patch, faults, attach[2], ratio;
 };
 
-/* Medians over FIRST_ROUNDS fresh processes. */
+/* Medians over 2 x FIRST_ROUNDS fresh processes, alternately attaching the
+ * original and the patched program; the ratio is the first patch over the
+ * original's attach in the same process. */
 static struct first_fig first_patch(const char *dir, const char *name, size_t s)
 {
-	double v[4][FIRST_ROUNDS];
+	double patch[2 * FIRST_ROUNDS], faults[2 * FIRST_ROUNDS];
+	double attach[2][FIRST_ROUNDS], ratio[FIRST_ROUNDS];
 	char *argv[] = { "bench", "--first", (char *)dir, (char *)name,
-			 s ? "1" : "0", NULL };
+			 s ? "1" : "0", NULL, NULL };
 	struct first_fig r;
 	char out[128];
-	long faults;
-	int i;
+	long nf;
+	int i, w;
 
 	for (i = 0; i < FIRST_ROUNDS; i++) {
-		if (!rerun("", argv, out, sizeof(out)) ||
-		    sscanf(out, "%lf %ld %lf", &v[0][i], &faults, &v[1][i]) != 3) {
-			fprintf(stderr, "bench: the first patch of %s failed\n", name);
-			exit(1);
+		for (w = 0; w < 2; w++) {
+			double *p = &patch[2 * i + w];
+
+			argv[5] = w ? "p" : "o";
+			if (!rerun("", argv, out, sizeof(out)) ||
+			    sscanf(out, "%lf %ld %lf", p, &nf, &attach[w][i]) != 3) {
+				fprintf(stderr, "bench: the first patch of %s failed\n", name);
+				exit(1);
+			}
+			faults[2 * i + w] = (double)nf;
+			if (w == 0)
+				ratio[i] = *p / attach[0][i];
 		}
-		v[2][i] = v[0][i] / v[1][i];
-		v[3][i] = (double)faults;
 	}
-	r.patch = median(v[0], FIRST_ROUNDS);
-	r.attach = median(v[1], FIRST_ROUNDS);
-	r.ratio = median(v[2], FIRST_ROUNDS);
-	r.faults = median(v[3], FIRST_ROUNDS);
+	r.patch = median(patch, 2 * FIRST_ROUNDS);
+	r.faults = median(faults, 2 * FIRST_ROUNDS);
+	r.attach[0] = median(attach[0], FIRST_ROUNDS);
+	r.attach[1] = median(attach[1], FIRST_ROUNDS);
+	r.ratio = median(ratio, FIRST_ROUNDS);
 	return r;
 }
 
@@ -294,11 +309,14 @@ static void bench_filters(const char *dir)
 
 	printf("\npatch: analysis + stub per filter vs the kernel attaching the same filter\n"
 	       "  warm: mean of %d patches in a row; first: the first patch in a fresh\n"
-	       "  process (cold caches, work area faulted in), median of %d processes,\n"
-	       "  each next to the kernel's first attach in that process\n", reps, FIRST_ROUNDS);
-	printf("  %-32s %-14s %5s %5s %7s %8s %8s %6s %9s %6s %6s\n", "filter", "strategy",
-	       "insns", "+stub", "longest", "warm us", "first us", "faults", "attach us",
-	       "warm", "first");
+	       "  process (cold caches, work area faulted in, as in the shim); attach:\n"
+	       "  the kernel's first attach in such a process, of the original and of\n"
+	       "  the patched program; medians of %d processes each; the ratios are\n"
+	       "  over the original's attach (first: in the same process)\n",
+	       reps, FIRST_ROUNDS);
+	printf("  %-30s %-14s %5s %5s %7s %7s %8s %6s %8s %8s %5s %6s\n", "filter",
+	       "strategy", "insns", "+stub", "longest", "warm us", "first us", "faults",
+	       "orig us", "patch us", "warm", "first");
 	for (i = 0; i < N(corpus); i++) {
 		len = load(dir, corpus[i], f);
 		for (s = 0; s < N(strategies); s++) {
@@ -308,11 +326,13 @@ static void bench_filters(const char *dir)
 			for (r = 0; r < reps; r++)
 				patch_filter(f, len, native, nn, &strategies[s], &work, &plen);
 			warm = (now_ns() - t0) / reps;
-			printf("  %-32s %-14s %5zu %5zu %7zu %8.1f %8.1f %6.0f %9.1f %5.1f%% %5.1f%%\n",
+			printf("  %-30s %-14s %5zu %5zu %7zu %7.1f %8.1f %6.0f %8.1f %8.1f "
+			       "%4.1f%% %5.1f%%\n",
 			       corpus[i], strategy_names[s], len, work.rep.stub_len,
 			       stub_longest_path(work.out, work.rep.stub_len), warm / 1e3,
-			       first.patch / 1e3, first.faults, first.attach / 1e3,
-			       100 * warm / first.attach, 100 * first.ratio);
+			       first.patch / 1e3, first.faults, first.attach[0] / 1e3,
+			       first.attach[1] / 1e3, 100 * warm / first.attach[0],
+			       100 * first.ratio);
 		}
 	}
 	printf("  (runc's stub for docker-default-v19.03.0: 14 instructions)\n");
@@ -402,23 +422,24 @@ static struct install_fig spawn_install(const char *preload, const char *dir,
 	return r;
 }
 
-#define INSTALL_ROUNDS 41
+#define INSTALL_ROUNDS 101
 
 static void bench_install(const char *dir, const char *empty, const char *shim)
 {
 	const char *preload[] = { empty, shim };
-	double ns[2][INSTALL_ROUNDS], faults[2][INSTALL_ROUNDS];
+	double ns[3][INSTALL_ROUNDS], faults[2][INSTALL_ROUNDS];
 	size_t i, v, round;
 
 	printf("\ninstall: a program's first prctl(SECCOMP_MODE_FILTER) in a fresh process,\n"
-	       "  median of %d interleaved rounds, empty preload vs libenostub.so (max-known);\n"
-	       "  page faults during the call: first use of the static work area\n",
+	       "  empty preload vs libenostub.so (max-known), %d interleaved rounds:\n"
+	       "  medians, and the median of the paired differences; page faults\n"
+	       "  during the call (the shim's: first use of its static work area)\n",
 	       INSTALL_ROUNDS);
 	printf("  %-32s %9s %10s %9s %7s %8s   %s\n", "filter", "empty us",
 	       "enostub us", "added us", "added", "faults", "nr 1000 gets");
 	for (i = 0; i < N(corpus); i++) {
 		int err[2] = { 0, 0 };
-		double m[2], f[2];
+		double m[3], f[2];
 
 		for (round = 0; round < INSTALL_ROUNDS; round++) {
 			for (v = 0; v < 2; v++) {
@@ -432,14 +453,14 @@ static void bench_install(const char *dir, const char *empty, const char *shim)
 				faults[v][round] = (double)fig.faults;
 				err[v] = fig.err;
 			}
+			ns[2][round] = ns[1][round] - ns[0][round];
 		}
-		for (v = 0; v < 2; v++) {
+		for (v = 0; v < 3; v++)
 			m[v] = median(ns[v], INSTALL_ROUNDS);
+		for (v = 0; v < 2; v++)
 			f[v] = median(faults[v], INSTALL_ROUNDS);
-		}
 		printf("  %-32s %9.1f %10.1f %9.1f %6.1f%% %3.0f %3.0f   %s -> %s\n", corpus[i],
-		       m[0] / 1e3, m[1] / 1e3, (m[1] - m[0]) / 1e3,
-		       100 * (m[1] - m[0]) / m[0], f[0], f[1],
+		       m[0] / 1e3, m[1] / 1e3, m[2] / 1e3, 100 * m[2] / m[0], f[0], f[1],
 		       strerror(err[0]), strerror(err[1]));
 	}
 }
@@ -517,8 +538,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "--install"))
 		return install_child(argv[2], argv[3]);
-	if (argc == 5 && !strcmp(argv[1], "--first"))
-		return first_child(argv[2], argv[3], argv[4]);
+	if (argc == 6 && !strcmp(argv[1], "--first"))
+		return first_child(argv[2], argv[3], argv[4], argv[5]);
 	if (argc != 5) {
 		fprintf(stderr, "usage: bench CORPUS_DIR EMPTY.so LIBENOSTUB.so CONFIG\n");
 		return 2;
