@@ -71,8 +71,8 @@ static void flow_to(struct ctx *c, size_t pc, const struct analyze_state *s)
 	size_t i;
 
 	if (!w->slot[pc]) {
-		r = w->reg[c->nslots];
-		m = w->mem[c->nslots];
+		r = w->reg[ANALYZE_STATES - 1 - c->nslots];
+		m = w->mem[ANALYZE_STATES - 1 - c->nslots];
 		w->slot[pc] = (uint16_t)++c->nslots;
 		r[0] = s->a;
 		r[1] = s->x;
@@ -80,8 +80,8 @@ static void flow_to(struct ctx *c, size_t pc, const struct analyze_state *s)
 			m[i] = s->m[i];
 		return;
 	}
-	r = w->reg[w->slot[pc] - 1];
-	m = w->mem[w->slot[pc] - 1];
+	r = w->reg[ANALYZE_STATES - w->slot[pc]];
+	m = w->mem[ANALYZE_STATES - w->slot[pc]];
 	r[0] = join(r[0], s->a);
 	r[1] = join(r[1], s->x);
 	for (i = 0; i < c->nmem; i++)
@@ -91,8 +91,8 @@ static void flow_to(struct ctx *c, size_t pc, const struct analyze_state *s)
 /* Merge the stored state of @pc into the live state @s (or take it). */
 static void flow_from(struct ctx *c, size_t pc, struct analyze_state *s, bool live)
 {
-	const struct analyze_val *r = c->w->reg[c->w->slot[pc] - 1];
-	const struct analyze_val *m = c->w->mem[c->w->slot[pc] - 1];
+	const struct analyze_val *r = c->w->reg[ANALYZE_STATES - c->w->slot[pc]];
+	const struct analyze_val *m = c->w->mem[ANALYZE_STATES - c->w->slot[pc]];
 	size_t i;
 
 	s->a = live ? join(s->a, r[0]) : r[0];

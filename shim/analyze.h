@@ -39,8 +39,11 @@ enum analyze_strategy {
 	ANALYZE_KERNEL_VERSION, /* also syscalls newer than the baseline */
 };
 
-/* Most number ranges one ABI's stub may hold. */
-#define ANALYZE_MAX_RANGES 256
+/* Most number ranges one ABI's stub may hold. The corpus and libseccomp's
+ * filters need at most 13 with kernel-version and baseline 3.0; a filter
+ * that needs more falls back to max-known. Small, so that a report of
+ * three ABIs fits in one page. */
+#define ANALYZE_MAX_RANGES 64
 
 /* Why an ABI gets a stub, or why not. */
 enum analyze_verdict {
@@ -107,14 +110,16 @@ struct analyze_val {
 
 /* Working memory of one pass; about 600 KiB, so callers keep it static.
  * A state is stored only where a jump lands (a few dozen places in a
- * libseccomp filter), in the order first reached: a pass touches a few
- * KiB of it, which matters as first use faults each page in. */
+ * libseccomp filter). State k lives at index ANALYZE_STATES - 1 - k, so
+ * the states in use, nmem and the slots in use are one run of a few KiB:
+ * first use faults each page in, and one page is cheaper than three. */
+#define ANALYZE_STATES CBPF_MAX_INSNS
 struct analyze_work {
-	size_t nmem;                      /* scratch words tracked (0: no stores) */
-	uint16_t slot[CBPF_MAX_INSNS];    /* jump target pc: 1 + its state's index */
-	struct analyze_val reg[CBPF_MAX_INSNS][2];            /* A, X */
-	struct analyze_val mem[CBPF_MAX_INSNS][CBPF_MEMWORDS];
 	uint8_t cls[ARCH_NR_SPAN];        /* kernel-version: class of each number */
+	struct analyze_val mem[ANALYZE_STATES][CBPF_MEMWORDS]; /* scratch words */
+	struct analyze_val reg[ANALYZE_STATES][2];             /* A, X */
+	size_t nmem;                      /* scratch words tracked (0: no stores) */
+	uint16_t slot[CBPF_MAX_INSNS];    /* jump target pc: 1 + its state's k */
 };
 
 /**
