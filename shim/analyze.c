@@ -366,15 +366,15 @@ static uint32_t count_known(const struct analyze_flow *f)
 	return n;
 }
 
-/* One pass over every number for @n ABIs of one audit arch: all that
- * differs between them is which compared numbers fall in their span. */
-static void flow_shared(const struct sock_filter *prog, size_t len,
-			const struct arch_abi *const *abis, size_t n,
-			struct analyze_work *work, struct analyze_flow *const *out)
+/* One pass over [lo, hi] for @n ABIs of one audit arch: all that differs
+ * between them is which compared numbers fall in their span. */
+static void flow(const struct sock_filter *prog, size_t len,
+		 const struct arch_abi *const *abis, size_t n, uint32_t lo,
+		 uint32_t hi, struct analyze_work *work,
+		 struct analyze_flow *const *out)
 {
 	struct ctx c = { .prog = prog, .len = len, .audit = abis[0]->audit,
-			 .lo = 0, .hi = UINT32_MAX, .w = work, .out = out[0],
-			 .nsinks = n };
+			 .lo = lo, .hi = hi, .w = work, .out = out[0], .nsinks = n };
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -393,18 +393,6 @@ static void flow_shared(const struct sock_filter *prog, size_t len,
 	}
 	for (i = 0; i < n; i++)
 		out[i]->nknown = count_known(out[i]);
-}
-
-static void flow(const struct sock_filter *prog, size_t len,
-		 const struct arch_abi *abi, uint32_t lo, uint32_t hi,
-		 struct analyze_work *work, struct analyze_flow *out)
-{
-	struct ctx c = { .prog = prog, .len = len, .audit = abi->audit, .lo = lo,
-			 .hi = hi, .w = work, .out = out, .nsinks = 1,
-			 .sink_abi = { abi }, .sink_known = { out->known } };
-
-	pass(&c);
-	out->nknown = count_known(out);
 }
 
 static bool prove(const struct sock_filter *prog, size_t len,
@@ -427,7 +415,7 @@ void analyze_flow(const struct sock_filter *prog, size_t len,
 		  struct analyze_work *work, struct analyze_flow *out)
 {
 	prepare(prog, len, work);
-	flow(prog, len, abi, lo, hi, work, out);
+	flow(prog, len, &abi, 1, lo, hi, work, &out);
 }
 
 bool analyze_prove(const struct sock_filter *prog, size_t len,
@@ -547,9 +535,11 @@ void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
 			  const struct analyze_opts *opts,
 			  struct analyze_work *work, struct analyze_abi *out)
 {
+	struct analyze_flow *f = &out->flow;
+
 	prepare(prog, len, work);
 	init_abi(out, abi);
-	flow(prog, len, abi, 0, UINT32_MAX, work, &out->flow);
+	flow(prog, len, &abi, 1, 0, UINT32_MAX, work, &f);
 	decide_maxknown(prog, len, opts, work, out);
 }
 
@@ -738,7 +728,7 @@ void analyze_abis(const struct sock_filter *prog, size_t len,
 			grp[n] = abis[j];
 			flows[n++] = &out[j].flow;
 		}
-		flow_shared(prog, len, grp, n, work, flows);
+		flow(prog, len, grp, n, 0, UINT32_MAX, work, flows);
 	}
 	for (i = 0; i < nabis; i++) {
 		decide_maxknown(prog, len, opts, work, &out[i]);
