@@ -178,11 +178,11 @@ int stub_build(const struct analyze_abi *abis, size_t n, uint32_t stub_ret,
 {
 	struct emit e = { out, cap, 0, false };
 	struct analyze_range r[STUB_MAX_GROUP_RANGES];
-	size_t i = 0, m, bl, len = stub_len(abis, n, reset_a);
+	size_t i = 0, m, bl, len = stub_size(abis, n, reset_a);
 	size_t join = len - (reset_a ? 1 : 0); /* where every fall-through meets */
 	uint32_t audit;
 
-	if (join == 1)
+	if (len == 0)
 		return 0;	/* no ABI needs a stub */
 	if (len > cap)
 		return -ENOSPC;
