@@ -36,10 +36,16 @@ static void keep_number(struct analyze_abi *a, uint32_t nr)
 	}
 }
 
+/* Syscalls allow_block() lists: at most 16 (the configuration allows 8). */
+static size_t allow_count(const struct analyze_opts *o)
+{
+	return o->nallow < 16 ? o->nallow : 16;
+}
+
 /* Instructions allow_block() writes (0 without a list). */
 static size_t allow_len(const struct analyze_opts *o, bool reset_a)
 {
-	size_t n = o->nallow < 16 ? o->nallow : 16;
+	size_t n = allow_count(o);
 
 	return n ? 5 + n + (reset_a ? 1 : 0) : 0;
 }
@@ -51,7 +57,7 @@ static size_t allow_len(const struct analyze_opts *o, bool reset_a)
 static void allow_block(const struct analyze_opts *o, bool reset_a,
 			struct sock_filter *out)
 {
-	size_t n = o->nallow < 16 ? o->nallow : 16, i;
+	size_t n = allow_count(o), i;
 
 	if (n == 0)
 		return;
