@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
-#include <sys/prctl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "analyze.h"
@@ -407,6 +407,13 @@ static int parse_rule(struct parser *p, const config_setting_t *g,
 	}
 	if (!r->exe[0] && !r->comm[0])
 		return fail(p, g->line, "programs: a rule needs exe or comm");
+	if (r->comm[0] && (r->set.nallow != f->global.nallow ||
+			   memcmp(r->set.allow, f->global.allow, sizeof(r->set.allow))))
+		return fail(p, g->line, "allow_syscalls: a rule with comm cannot set "
+			    "it: whoever starts a program chooses its name, so a "
+			    "weakening is selected by exe only");
+	f->any_exe |= r->exe[0] != '\0';
+	f->any_comm |= r->comm[0] != '\0';
 	f->nrules++;
 	return 0;
 }
@@ -566,6 +573,8 @@ const struct conf_settings *conf_match(const struct conf_file *f,
 	for (i = 0; i < f->nrules; i++) {
 		const struct conf_rule *r = &f->rule[i];
 
+		if (r->comm[0] && id->secure)
+			continue;
 		if (r->exe[0] && fnmatch(r->exe, id->exe, 0) != 0)
 			continue;
 		if (r->comm[0] && fnmatch(r->comm, id->comm, 0) != 0)
@@ -577,16 +586,22 @@ const struct conf_settings *conf_match(const struct conf_file *f,
 	return &f->global;
 }
 
-void conf_identify(struct conf_identity *id)
+void conf_identify(struct conf_identity *id, bool secure, const struct conf_file *f)
 {
-	const char *fn = (const char *)getauxval(AT_EXECFN);
-	ssize_t n;
+	const char *fn = secure ? NULL : (const char *)getauxval(AT_EXECFN);
+	ssize_t n = 0;
 
 	memset(id, 0, sizeof(*id));
-	n = readlink("/proc/self/exe", id->exe, sizeof(id->exe) - 1);
-	if (n <= 0)
+	id->secure = secure;
+	if (f->any_exe)
+		n = readlink("/proc/self/exe", id->exe, sizeof(id->exe) - 1);
+	if (f->any_exe && n <= 0)
 		snprintf(id->exe, sizeof(id->exe), "%s", fn ? fn : "");
-	if (prctl(PR_GET_NAME, id->comm, 0, 0, 0) != 0)
+	if (!f->any_comm || secure)
+		return;
+	/* glibc asks the kernel (PR_GET_NAME) without going through the
+	 * prctl() this library exports */
+	if (pthread_getname_np(pthread_self(), id->comm, sizeof(id->comm)) != 0)
 		snprintf(id->comm, sizeof(id->comm), "%s",
 			 program_invocation_short_name);
 }
@@ -622,7 +637,7 @@ void conf_load(struct conf_state *st, bool secure, const char *path)
 	if (rc == -ENOENT)
 		snprintf(st->error, sizeof(st->error), "%s: %s", path, strerror(ENOENT));
 	if (rc == 0) {
-		conf_identify(&id);
+		conf_identify(&id, secure, f);
 		st->set = *conf_match(f, &id, &st->rule_line);
 		snprintf(st->source, sizeof(st->source), "%s", path);
 	}

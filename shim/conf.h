@@ -78,14 +78,20 @@ struct conf_rule {
 struct conf_file {
 	char name[CONF_PATH_MAX];
 	struct conf_settings global;
+	bool any_exe, any_comm;         /* some rule matches exe / comm */
 	size_t nrules;
 	struct conf_rule rule[CONF_MAX_RULES];
 };
 
-/* Who the program is, captured when the library loads. */
+/*
+ * Who the program is, captured when the library loads. In secure mode
+ * (setuid, setgid, file capabilities) only what the caller cannot choose
+ * selects a rule: the real executable, never comm, argv[0] or AT_EXECFN.
+ */
 struct conf_identity {
-	char exe[CONF_PATH_MAX * 4];    /* /proc/self/exe, else AT_EXECFN */
+	char exe[CONF_PATH_MAX * 4];    /* /proc/self/exe; else AT_EXECFN, not in secure mode */
 	char comm[CONF_COMM_MAX];
+	bool secure;                    /* rules with a comm pattern never match */
 };
 
 /* The outcome of the search, kept by the shim for the process's life. */
@@ -159,7 +165,8 @@ const char *conf_allow_name(const struct conf_settings *s, size_t i);
 /**
  * conf_match() - the settings of the first rule matching @id, else global.
  * @f:    a parsed file
- * @id:   the program
+ * @id:   the program; with id->secure, a rule that has a comm pattern is
+ *        skipped whatever the comm (the caller names the process)
  * @line: set to the matching rule's line, 0 if none matched
  *
  * Return: a pointer into @f.
@@ -169,10 +176,18 @@ const struct conf_settings *conf_match(const struct conf_file *f,
 				       unsigned int *line);
 
 /**
- * conf_identify() - this process's executable path and comm.
- * @id: filled in (never fails: falls back to AT_EXECFN and argv[0])
+ * conf_identify() - this process's executable path and comm, as far as a
+ * configuration's rules need them.
+ * @id:     filled in; id->secure set from @secure
+ * @secure: secure mode: no comm, and no fallback to AT_EXECFN for exe
+ * @f:      the parsed file: exe is read only if a rule has an exe pattern,
+ *          comm only if a rule has a comm pattern
+ *
+ * Never fails: what cannot be read stays empty (outside secure mode exe
+ * falls back to AT_EXECFN, comm to argv[0]'s base name). Costs readlink()
+ * of /proc/self/exe and prctl(PR_GET_NAME), each only when needed.
  */
-void conf_identify(struct conf_identity *id);
+void conf_identify(struct conf_identity *id, bool secure, const struct conf_file *f);
 
 /**
  * conf_path() - the file to read: $ENOSTUB_CONFIG when set (ignored in

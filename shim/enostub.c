@@ -6,7 +6,7 @@
  *   enostub inspect FILE.bpf [--arch A] [--strategy S] [--baseline V] [--summary] [--json]
  *   enostub patch IN.bpf OUT.bpf [--arch A] [--strategy S] [--baseline V]
  *   enostub dump PID [--json]
- *   enostub check-config [FILE] [--exe PATH] [--comm NAME]
+ *   enostub check-config [FILE] [--exe PATH] [--comm NAME] [--secure]
  *   enostub --help | --version
  *
  * Exit status: 0 ok, 1 error (a bad file), 2 usage.
@@ -30,7 +30,7 @@ static const char usage[] =
 	"                       [--summary] [--json]\n"
 	"       enostub patch IN.bpf OUT.bpf [--arch A[,B]] [--strategy S] [--baseline V]\n"
 	"       enostub dump PID [--json]\n"
-	"       enostub check-config [FILE] [--exe PATH] [--comm NAME]\n"
+	"       enostub check-config [FILE] [--exe PATH] [--comm NAME] [--secure]\n"
 	"       enostub --help | --version\n"
 	"\n"
 	"run           start CMD with libenostub.so preloaded (-c: its configuration,\n"
@@ -46,15 +46,19 @@ static const char usage[] =
 	"check-config  validate a configuration file (default: $ENOSTUB_CONFIG,\n"
 	"              else " ENOSTUB_SYSCONF ") and print the settings that apply\n"
 	"              to the program given by --exe and/or --comm (comm defaults\n"
-	"              to the executable's base name). Errors: FILE:LINE: message.\n"
+	"              to the executable's base name; --secure: as a setuid program\n"
+	"              sees it, where rules with comm never match). Errors:\n"
+	"              FILE:LINE: message.\n"
 	"\n"
 	"exit status: 0 ok, 1 error, 2 usage (run: the command's own status)\n";
 
-static void identity_from(struct conf_identity *id, const char *exe, const char *comm)
+static void identity_from(struct conf_identity *id, const char *exe, const char *comm,
+			  bool secure)
 {
 	const char *base = exe ? strrchr(exe, '/') : NULL;
 
 	memset(id, 0, sizeof(*id));
+	id->secure = secure;
 	snprintf(id->exe, sizeof(id->exe), "%s", exe ? exe : "");
 	if (!comm)
 		comm = base ? base + 1 : exe ? exe : "";
@@ -72,7 +76,8 @@ static void print_settings(const struct conf_settings *s)
 			"reports nothing\n");
 }
 
-static int check_config(const char *file, const char *exe, const char *comm)
+static int check_config(const char *file, const char *exe, const char *comm,
+			bool secure)
 {
 	static struct conf_file f;
 	struct conf_identity id;
@@ -95,10 +100,11 @@ static int check_config(const char *file, const char *exe, const char *comm)
 		return 1;
 	}
 	printf("%s: ok, %zu program rule%s\n", file, f.nrules, f.nrules == 1 ? "" : "s");
-	identity_from(&id, exe, comm);
+	identity_from(&id, exe, comm, secure);
 	s = conf_match(&f, &id, &line);
 	if (exe || comm)
-		printf("program: exe \"%s\", comm \"%s\": %s", id.exe, id.comm,
+		printf("program: exe \"%s\", comm \"%s\"%s: %s", id.exe, id.comm,
+		       secure ? " (secure mode: comm rules skipped)" : "",
 		       line ? "" : "no rule matches, global settings\n");
 	else
 		printf("global settings\n");
@@ -113,11 +119,13 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "exe", required_argument, NULL, 'e' },
 		{ "comm", required_argument, NULL, 'c' },
+		{ "secure", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *exe = NULL, *comm = NULL, *cmd;
+	bool secure = false;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
@@ -158,6 +166,8 @@ int main(int argc, char **argv)
 			exe = optarg;
 		else if (c == 'c')
 			comm = optarg;
+		else if (c == 's')
+			secure = true;
 		else {
 			fputs(usage, stderr);
 			return 2;
@@ -167,5 +177,5 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	return check_config(optind < argc ? argv[optind] : NULL, exe, comm);
+	return check_config(optind < argc ? argv[optind] : NULL, exe, comm, secure);
 }

@@ -106,6 +106,11 @@ static void test_errors(void **state)
 		{ "programs = ( { comm = 7; } );", "t.conf:1: comm: expected a non-empty string" },
 		{ "programs = ( { exe = \"/x\"; mode = \"never\"; } );", "t.conf:1: mode: \"never\" is not one of" },
 		{ "\n@include \"/etc/passwd\"\n", "t.conf:2: @include is not supported" },
+		/* a weakening is never selected by a name the caller chooses */
+		{ "programs = (\n { comm = \"legacyapp\"; allow_syscalls = [\"rseq\"]; } );",
+		  "t.conf:2: allow_syscalls: a rule with comm cannot set it" },
+		{ "programs = ( { exe = \"/x\"; comm = \"x\"; allow_syscalls = []; } );\n"
+		  "allow_syscalls = [\"rseq\"];", "t.conf:1: allow_syscalls: a rule with comm" },
 	};
 	size_t i;
 
@@ -133,7 +138,7 @@ static void test_too_many_rules(void **state)
 
 static void test_precedence(void **state)
 {
-	struct conf_identity id = { "/usr/sbin/vsftpd", "vsftpd" };
+	struct conf_identity id = { "/usr/sbin/vsftpd", "vsftpd", false };
 	const struct conf_settings *s;
 	unsigned int line;
 
@@ -172,6 +177,53 @@ static void test_precedence(void **state)
 	assert_int_equal(line, 0);
 	assert_ptr_equal(s, &f.global);
 	assert_int_equal(s->err, 95);
+}
+
+/* Secure mode: comm is the caller's choice, so a rule with a comm pattern
+ * never matches, whatever the comm; exe rules still do. */
+static void test_secure_match(void **state)
+{
+	struct conf_identity id = { "/usr/bin/passwd", "legacyapp", false };
+	const struct conf_settings *s;
+	unsigned int line;
+
+	(void)state;
+	assert_int_equal(parse(
+		"programs = (\n"
+		"  { comm = \"legacyapp\"; mode = \"off\"; },\n"
+		"  { exe = \"/usr/bin/*\"; comm = \"legacy*\"; mode = \"dry-run\"; },\n"
+		"  { exe = \"/usr/bin/passwd\"; errno = \"EPERM\"; allow_syscalls = [\"rseq\"]; }\n"
+		");\n"), 0);
+	assert_true(f.any_exe);
+	assert_true(f.any_comm);
+	s = conf_match(&f, &id, &line);
+	assert_int_equal(line, 2);
+	assert_int_equal(s->mode, CONF_OFF);
+
+	id.secure = true;
+	s = conf_match(&f, &id, &line);
+	assert_int_equal(line, 4);
+	assert_int_equal(s->err, EPERM);
+	assert_int_equal(s->nallow, 1);
+
+	strcpy(id.exe, "/usr/bin/su");
+	s = conf_match(&f, &id, &line);
+	assert_int_equal(line, 0);
+	assert_ptr_equal(s, &f.global);
+
+	/* the identity fetches only what rules need, and never comm in
+	 * secure mode */
+	conf_identify(&id, true, &f);
+	assert_true(id.secure);
+	assert_string_equal(id.comm, "");
+	assert_true(id.exe[0] == '/');
+	conf_identify(&id, false, &f);
+	assert_string_equal(id.comm, "test_conf");
+	assert_int_equal(parse("programs = ( { comm = \"x\"; } );"), 0);
+	assert_false(f.any_exe);
+	conf_identify(&id, false, &f);
+	assert_string_equal(id.exe, "");
+	assert_string_equal(id.comm, "test_conf");
 }
 
 static void write_file(const char *path, const char *text, mode_t mode)
@@ -360,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_too_many_rules),
 		cmocka_unit_test(test_precedence),
+		cmocka_unit_test(test_secure_match),
 		cmocka_unit_test(test_read_errors),
 		cmocka_unit_test(test_secure_owner),
 		cmocka_unit_test(test_shipped_files),
