@@ -439,6 +439,20 @@ bool analyze_is_denial(uint32_t ret, uint32_t deny)
 	return false;
 }
 
+bool analyze_lets_through(const struct sock_filter *prog, size_t len,
+			  const struct arch_abi *abi, uint32_t nr,
+			  struct analyze_work *work)
+{
+	struct analyze_flow f;
+	uint32_t action;
+
+	analyze_flow(prog, len, abi, nr, nr, work, &f);
+	if (f.ret_dynamic || f.ret_many)
+		return false;
+	action = f.ret & SECCOMP_RET_ACTION_FULL;
+	return action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG;
+}
+
 bool analyze_is_known(const struct analyze_abi *a, uint32_t nr)
 {
 	uint32_t bit;

@@ -211,6 +211,22 @@ void analyze_abis(const struct sock_filter *prog, size_t len,
 bool analyze_is_denial(uint32_t ret, uint32_t deny);
 
 /**
+ * analyze_lets_through() - does the program let one syscall through,
+ * whatever its arguments and instruction pointer?
+ * @prog, @len: a validated program
+ * @abi:  the ABI the call is made with (its audit arch)
+ * @nr:   the absolute syscall number
+ * @work: scratch memory
+ *
+ * Return: true only if every path the call can take returns ALLOW or LOG
+ * (the only answers that run the call and raise nothing); false when it
+ * may be refused, trapped, killed, traced or notified, or cannot be told.
+ */
+bool analyze_lets_through(const struct sock_filter *prog, size_t len,
+			  const struct arch_abi *abi, uint32_t nr,
+			  struct analyze_work *work);
+
+/**
  * analyze_is_known() - was @nr compared by the filter for this ABI?
  * @a:  a result of analyze_abi_maxknown()
  * @nr: absolute syscall number
