@@ -5,8 +5,9 @@
  * else bit for bit.
  *
  * Between the program's request and the forwarded call the shim makes no
- * system call of its own (unless logging is on) and allocates nothing: all
- * memory is static. The constructor resolves the real prctl() and syscall()
+ * system call of its own and allocates nothing: all memory is static. A
+ * log line, when one is configured, is written only with the calls every
+ * filter in force provably lets through (see log.h). The constructor resolves the real prctl() and syscall()
  * with dlsym(RTLD_NEXT) and reads the configuration, the program's identity
  * and ENOSTUB_LOG: without a configuration file that costs one failed
  * access(); with one, libconfig is loaded, used and unloaded there. The real
@@ -14,12 +15,16 @@
  * all; a lookup of a symbol that exists makes no system call and allocates
  * nothing, measured). A filter that arrives before the constructor has run
  * (another library's constructor) is forwarded untouched. A failure anywhere
- * forwards the original call untouched. After the forwarded call returns,
- * nothing but a lock release happens.
+ * forwards the original call untouched; so does a patched filter that the
+ * kernel refuses with ENOMEM (a full filter stack). After the forwarded
+ * call returns, nothing but a lock release happens. In secure mode the
+ * constructor removes ENOSTUB_* from the environment; fork() resets the
+ * lock in the child (pthread_atfork).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +65,21 @@ static int configured;
 
 /* Spins on a busy lock before giving up and forwarding the original. */
 #define SHIM_LOCK_SPINS (1u << 22)
+
+/*
+ * The kernel refused the patched filter. ENOMEM: the process's filters
+ * would exceed the kernel's instruction limit (32768 plus 4 per filter),
+ * which the original may still fit; forward it instead. Preserves errno.
+ */
+static bool retry_original(long ret)
+{
+	if (ret != -1 || errno != ENOMEM)
+		return false;
+	log_message(CONF_NOTICE, "the kernel refused the patched filter with ENOMEM "
+		    "(the process's filters would exceed its instruction limit): "
+		    "forwarding the original");
+	return true;
+}
 
 SHIM_EXPORT int prctl(int option, ...);
 SHIM_EXPORT long syscall(long number, ...);
@@ -106,10 +126,26 @@ static void unlock(void)
 	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
 }
 
-/* A pointer the shim may read: not NULL and not in the first page. */
-static bool plausible(const void *p)
+/* The end of the user half of the address space, where it is fixed (a
+ * 64-bit process with 47- or 48-bit user addresses; a filter mapped above
+ * with 5-level paging is forwarded untouched). */
+#if UINTPTR_MAX > 0xffffffffu
+#if defined(__x86_64__)
+#define SHIM_USER_END (1ull << 47)
+#else
+#define SHIM_USER_END (1ull << 48)
+#endif
+#else
+#define SHIM_USER_END (1ull << 32)
+#endif
+
+/* @size bytes at @p the shim may read: not in the first page, not in the
+ * kernel half or non-canonical (the kernel answers EFAULT for those). */
+static bool plausible(const void *p, size_t size)
 {
-	return (uintptr_t)p >= 4096;
+	uint64_t a = (uintptr_t)p;
+
+	return a >= 4096 && a < SHIM_USER_END && SHIM_USER_END - a >= size;
 }
 
 /*
@@ -137,6 +173,16 @@ static void mode_from_env(bool secure)
 			 "not one of patch, dry-run, off", v);
 }
 
+/* Secure mode: the caller's ENOSTUB_* must not reach a process that is
+ * no longer in secure mode (a setuid wrapper that execs a helper after
+ * setresuid), as ld.so removes its own unsafe variables. */
+static void drop_env(void)
+{
+	unsetenv("ENOSTUB_CONFIG");
+	unsetenv("ENOSTUB_LOG");
+	unsetenv("ENOSTUB_MODE");
+}
+
 static void shim_configure(void)
 {
 	int saved = errno;
@@ -145,6 +191,8 @@ static void shim_configure(void)
 
 	if (__atomic_load_n(&configured, __ATOMIC_ACQUIRE))
 		return;
+	if (secure)
+		drop_env();
 	path = conf_path(secure);
 	if (path)
 		conf_load(&conf, secure, path);
@@ -154,10 +202,18 @@ static void shim_configure(void)
 		conf.set.target = CONF_LOG_STDERR;
 		conf.set.level = CONF_INFO;
 	}
-	log_setup(&conf.set);	/* reads ENOSTUB_LOG now: programs such as
-				 * crun replace their environment later */
+	/* reads ENOSTUB_LOG now: programs such as crun replace their
+	 * environment later */
+	log_setup(&conf.set, secure, (log_sys_fn)real_syscall);
 	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
 	errno = saved;
+}
+
+/* In the child of fork(): no other thread is left to release the lock. */
+static void shim_forked(void)
+{
+	__atomic_store_n(&busy, 0, __ATOMIC_RELAXED);
+	log_forked();
 }
 
 __attribute__((constructor)) static void shim_init(void)
@@ -165,6 +221,7 @@ __attribute__((constructor)) static void shim_init(void)
 	/* resolved now, so that no lookup runs once a filter is in place */
 	get_real(&real_prctl, "prctl", (any_fn)prctl);
 	get_real(&real_syscall, "syscall", (any_fn)syscall);
+	pthread_atfork(NULL, NULL, shim_forked);
 	shim_configure();
 }
 
@@ -213,7 +270,7 @@ static size_t decide(const struct sock_fprog *prog, const char *via)
 	if (conf.error[0]) {
 		snprintf(msg, sizeof(msg), "configuration ignored, filters forwarded "
 			 "untouched: %s", conf.error);
-		log_error(msg);
+		log_message(CONF_ERROR, msg);
 		return 0;
 	}
 	if (conf.set.mode == CONF_OFF) {
@@ -259,19 +316,26 @@ static bool shim_patch(const struct sock_fprog *prog, struct sock_fprog *fp,
 {
 	size_t out_len;
 
-	if (!plausible(prog) || !plausible(prog->filter) || prog->len == 0 ||
-	    prog->len > CBPF_MAX_INSNS)
+	if (!plausible(prog, sizeof(*prog)) ||
+	    !plausible(prog->filter, prog->len * sizeof(*prog->filter)) ||
+	    prog->len == 0 || prog->len > CBPF_MAX_INSNS)
+		return false;	/* the kernel refuses it */
+	if (!lock()) {
+		log_blind();	/* forwarded unread */
 		return false;
-	if (!lock())
-		return false;
+	}
 	/* A filter installed by another library's constructor before ours
 	 * ran: reading the configuration now would mean system calls in the
 	 * install path (and under an earlier filter they may be fatal). */
 	if (!__atomic_load_n(&configured, __ATOMIC_ACQUIRE)) {
 		unlock();
+		log_blind();
 		return false;
 	}
 	out_len = decide(prog, in_seccomp_load ? "seccomp_load" : via);
+	/* from now on the log makes only the calls this filter lets through */
+	if (log_active() && cbpf_validate(prog->filter, prog->len) == 0)
+		log_admit(prog->filter, prog->len, &work.flow);
 	if (out_len == 0) {
 		unlock();
 		return false;
@@ -304,6 +368,8 @@ SHIM_EXPORT int prctl(int option, ...)
 		return real(option, a2, a3, a4, a5);
 	forwarding = 1;
 	ret = real(option, a2, (unsigned long)&fp, a4, a5);
+	if (retry_original(ret))
+		ret = real(option, a2, a3, a4, a5);
 	forwarding = 0;
 	unlock();
 	return ret;
@@ -322,7 +388,7 @@ static int filter_arg(long number, const long *a)
 
 SHIM_EXPORT long syscall(long number, ...)
 {
-	long a[6];
+	long a[6], orig;
 	struct sock_fprog fp;
 	syscall_fn real = (syscall_fn)get_real(&real_syscall, "syscall", (any_fn)syscall);
 	va_list ap;
@@ -342,9 +408,14 @@ SHIM_EXPORT long syscall(long number, ...)
 	    !shim_patch((const struct sock_fprog *)a[which], &fp,
 			number == SYS_seccomp ? "seccomp" : "prctl"))
 		return real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+	orig = a[which];
 	a[which] = (long)&fp;
 	forwarding = 1;
 	ret = real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (retry_original(ret)) {
+		a[which] = orig;
+		ret = real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+	}
 	forwarding = 0;
 	unlock();
 	return ret;

@@ -289,7 +289,9 @@ static void test_read_before_jail(void **state)
 
 /* Another library's constructor installs a filter before enostub's own
  * constructor has run: it is forwarded untouched (reading the configuration
- * then would put system calls in the install path); later ones are patched. */
+ * then would put system calls in the install path); later ones are patched.
+ * A filter enostub could not read is in force, so it logs nothing more:
+ * a log call could be one that filter refuses. */
 static void test_filter_before_constructor(void **state)
 {
 	struct run r;
@@ -303,9 +305,9 @@ static void test_filter_before_constructor(void **state)
 	 * system call in the install path */
 	assert_true(has_text(&r, "\nclose_range=EPERM\n"));
 	assert_null(strstr(r.out, "prctl filter of 880 instructions"));
-	/* the program's own filter, installed later, is patched as configured */
-	assert_true(has_text(&r, "prctl filter of 344 instructions: patched, 7 stub "
-			"instructions answer EOPNOTSUPP"));
+	/* the program's own filter, installed later, is patched as configured,
+	 * silently */
+	assert_null(strstr(r.out, "enostub:"));
 	assert_true(has_text(&r, "\nload=ok\nclose_range=EOPNOTSUPP\n"));
 	assert_true(strstr(r.out, "close_range=EPERM") < strstr(r.out, "load=ok"));
 }
@@ -360,7 +362,7 @@ static void test_allow_syscalls(void **state)
 	run_steps(&r, HELPER_PATH, "prctl:builtin:old pthread", envp);
 	assert_true(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGABRT);
 	assert_true(has_text(&r, "rseq registration failed"));
-	write_conf("programs = ( { comm = \"helper\"; allow_syscalls = [\"rseq\"]; } );\n"
+	write_conf("programs = ( { exe = \"*/helper\"; allow_syscalls = [\"rseq\"]; } );\n"
 		   "log = { target = \"stderr\"; };\n");
 	run_steps(&r, HELPER_PATH, "prctl:builtin:old pthread close_range", envp);
 	assert_exited_ok(&r);

@@ -22,11 +22,12 @@
  *     tracee with process_vm_readv): with the shim it is longer and ends
  *     with the helper's program byte for byte, so the shim did act.
  *
- * The promised exception: with logging on, each log line costs getpid()
- * and the target's calls (write() to stderr; open(), write(), close() of a
- * file), all before the forwarded call. The log tests see exactly these,
- * right before the install call, and nothing else (so this test can fail),
- * and nothing after the install.
+ * The promised exception: with logging on, each log line costs the
+ * target's calls (to stderr: rt_sigprocmask, rt_sigpending, write,
+ * rt_sigprocmask; a file adds openat, statx and close), all before the
+ * forwarded call, and no getpid(). The log tests see exactly these, right
+ * before the install call, and nothing else (so this test can fail), and
+ * nothing after the install.
  *
  * Only x86_64 (its registers and int3); elsewhere every test is skipped.
  */
@@ -138,6 +139,8 @@ static const char *const names[] = {
 	[SYS_prctl] = "prctl", [SYS_seccomp] = "seccomp",
 	[SYS_openat] = "openat", [SYS_newfstatat] = "newfstatat",
 	[SYS_futex] = "futex", [SYS_close_range] = "close_range",
+	[SYS_rt_sigprocmask] = "rt_sigprocmask", [SYS_rt_sigpending] = "rt_sigpending",
+	[SYS_statx] = "statx",
 	[SYS_exit_group] = "exit_group",
 };
 
@@ -558,11 +561,14 @@ static void test_untouched(void **state)
 	assert_true(same_tail(&plain, &shim));
 }
 
-/* The exception: ENOSTUB_LOG=stderr costs getpid() and write(2, line)
- * right before the forwarded call, and nothing after it. */
+/* The exception: ENOSTUB_LOG=stderr costs write(2, line) with SIGPIPE,
+ * SIGXFSZ and SIGTTOU blocked right before the forwarded call, and nothing
+ * after it. */
 static void check_log_stderr(const struct path *p)
 {
-	static const long extra[] = { SYS_getpid, SYS_write };
+	static const long extra[] = {
+		SYS_rt_sigprocmask, SYS_rt_sigpending, SYS_write, SYS_rt_sigprocmask,
+	};
 	const struct call *w;
 
 	trace_helper(&plain, p->steps, env_plain);
@@ -572,7 +578,7 @@ static void check_log_stderr(const struct path *p)
 	assert_patched(&plain, &logged);
 	assert_false(same_window(&plain, &logged));	/* the check sees it */
 	assert_window_plus(&plain, &logged, extra, N(extra));
-	w = &logged.call[logged.install - 1];
+	w = &logged.call[logged.install - 2];
 	assert_int_equal(w->arg[0], STDERR_FILENO);
 	assert_int_equal(strncmp(w->text, "enostub: helper[", 16), 0);
 	assert_true(same_install(&plain, &logged));
@@ -633,13 +639,16 @@ static void assert_log_has(const char *text)
 		fail_msg("missing \"%s\" in %s:\n%s", text, log_path, buf);
 }
 
-/* A file target at level info logs a filter left untouched: getpid(),
- * openat(the file), write(), close(), before the forwarded call. At level
- * notice the same filter is not logged, and costs nothing. */
+/* A file target at level info logs a filter left untouched: openat(the
+ * file), statx(), the write as to stderr, close(), before the forwarded
+ * call. At level notice the same filter is not logged, and costs nothing. */
 static void test_log_file_info(void **state)
 {
 	static const char steps[] = "prctl:builtin:allow close_range";
-	static const long extra[] = { SYS_getpid, SYS_openat, SYS_write, SYS_close };
+	static const long extra[] = {
+		SYS_openat, SYS_statx, SYS_rt_sigprocmask, SYS_rt_sigpending,
+		SYS_write, SYS_rt_sigprocmask, SYS_close,
+	};
 	char *const env_conf[] = {
 		"PATH=/usr/bin:/bin", "LD_PRELOAD=" SHIM_PATH, conf_env, NULL,
 	};
@@ -655,10 +664,11 @@ static void test_log_file_info(void **state)
 	assert_untouched(&plain, &logged);
 	assert_false(same_window(&plain, &logged));
 	assert_window_plus(&plain, &logged, extra, N(extra));
-	o = &logged.call[logged.install - 3];
+	o = &logged.call[logged.install - 7];
 	assert_string_equal(o->text, log_path);
 	assert_true(o->ret >= 0);
-	assert_int_equal(logged.call[logged.install - 2].arg[0], o->ret);
+	assert_int_equal(logged.call[logged.install - 6].arg[0], o->ret);
+	assert_int_equal(logged.call[logged.install - 3].arg[0], o->ret);
 	assert_int_equal(logged.call[logged.install - 1].arg[0], o->ret);
 	assert_true(same_install(&plain, &logged));
 	assert_true(same_tail(&plain, &logged));
