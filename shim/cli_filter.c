@@ -6,7 +6,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,13 +278,13 @@ static void text_name(const struct systab_ent *e, size_t i, void *arg)
 }
 
 /* " lo-hi<sep>lo-hi...", in hex for ABIs numbered from 0x10000 on (x32). */
-static void print_ranges(const struct analyze_abi *a, const char *sep)
+static void print_ranges(FILE *f, const struct analyze_abi *a, const char *sep)
 {
 	size_t r;
 
 	for (r = 0; r < a->nranges; r++)
-		printf(a->abi->nr_base >= 0x10000 ? "%s%#x-%#x" : "%s%u-%u",
-		       r ? sep : " ", a->ranges[r].lo, a->ranges[r].hi);
+		fprintf(f, a->abi->nr_base >= 0x10000 ? "%s%#x-%#x" : "%s%u-%u",
+			r ? sep : " ", a->ranges[r].lo, a->ranges[r].hi);
 }
 
 static void print_abi(const struct analyze_abi *a)
@@ -308,7 +310,7 @@ static void print_abi(const struct analyze_abi *a)
 		printf("  kernel-version baseline %s: %u newer syscalls below the largest known\n",
 		       systab_kver_str(a->baseline, kv), a->nadded);
 	printf("  ENOSYS for numbers");
-	print_ranges(a, ", ");
+	print_ranges(stdout, a, ", ");
 	printf("\n  syscalls answered ENOSYS (%zu):", each_stubbed(a, NULL, NULL));
 	each_stubbed(a, text_name, (void *)a);
 	printf("\n");
@@ -508,29 +510,152 @@ static const char patch_usage[] =
 	"usage: enostub patch IN.bpf OUT.bpf [--arch A[,B...]] [--strategy S]\n"
 	"                     [--baseline V]\n";
 
-static int write_bpf(const char *path, const struct sock_filter *p, size_t len)
+/* Writes all of @buf to @fd; 0 or -errno. */
+static int write_all(int fd, const void *buf, size_t n)
 {
-	char tmp[4096];
-	FILE *fp;
+	const char *p = buf;
+	ssize_t w;
 
-	/* write next to the target, then rename: no half-written filter */
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp-enostub", path) >= (int)sizeof(tmp))
-		return fail("%s: name too long", path);
-	fp = fopen(tmp, "wb");
-	if (!fp)
-		return fail("%s: %s", tmp, strerror(errno));
-	if (fwrite(p, sizeof(*p), len, fp) != len || fclose(fp) != 0) {
-		unlink(tmp);
-		return fail("%s: %s", tmp, strerror(errno));
-	}
-	if (rename(tmp, path)) {
-		unlink(tmp);
-		return fail("%s: %s", path, strerror(errno));
+	while (n) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w;
+		n -= (size_t)w;
 	}
 	return 0;
 }
 
-static void summary_abis(void)
+/* The length of the directory part of @path, its last '/' included. */
+static int dir_len(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? (int)(slash - path) + 1 : 0;
+}
+
+/* The kernel's protected_symlinks rule, whatever the sysctl says: the link
+ * @lnk at @path, in a sticky world-writable directory, is followed only if it
+ * is ours or the directory owner's. */
+static bool link_trusted(const char *path, const struct stat *lnk)
+{
+	char dir[PATH_MAX];
+	struct stat d;
+
+	if (lnk->st_uid == geteuid())
+		return true;
+	snprintf(dir, sizeof(dir), "%.*s", dir_len(path), path);
+	if (stat(dir[0] ? dir : ".", &d))
+		return false;
+	return (d.st_mode & (S_ISVTX | S_IWOTH)) != (S_ISVTX | S_IWOTH) ||
+	       lnk->st_uid == d.st_uid;
+}
+
+/* OUT as found: true with its stat in @st if it exists, following a trusted
+ * symlink; false if it does not (or an untrusted link, to be replaced). */
+static bool out_exists(const char *path, struct stat *st)
+{
+	if (lstat(path, st))
+		return false;
+	if (S_ISLNK(st->st_mode))
+		return link_trusted(path, st) && stat(path, st) == 0;
+	return true;
+}
+
+/* Replaces @path by a file of @n bytes with @mode: a temporary of
+ * unpredictable name made with O_EXCL next to it, then rename(): no
+ * half-written filter, nothing followed. 0 or -errno. */
+static int replace(const char *path, const void *buf, size_t n, mode_t mode)
+{
+	char tmp[PATH_MAX];
+	int len = dir_len(path), fd, rc;
+
+	if (snprintf(tmp, sizeof(tmp), "%.*s.%.200s.XXXXXX", len, path,
+		     path + len) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = write_all(fd, buf, n);
+	if (rc == 0 && fchmod(fd, mode))
+		rc = -errno;
+	if (close(fd) && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path))
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+/* Writes @n bytes into the existing FIFO or device @path (as @st found it)
+ * in place: no creation, no truncation; -ESTALE if it was swapped since. */
+static int write_in_place(const char *path, const struct stat *st,
+			  const void *buf, size_t n)
+{
+	struct stat now;
+	int fd, rc;
+
+	fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &now) || now.st_dev != st->st_dev || now.st_ino != st->st_ino)
+		rc = -ESTALE;
+	else
+		rc = write_all(fd, buf, n);
+	if (close(fd) && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
+/* The umask, left as it was. */
+static mode_t current_umask(void)
+{
+	mode_t mask = umask(0);
+
+	umask(mask);
+	return mask;
+}
+
+/* Writes the filter to @path: "-" is standard output, an existing regular
+ * file is replaced keeping its permission bits, a new one gets 0666 less the
+ * umask, any other existing file (FIFO, device) is written in place. */
+static int write_bpf(const char *path, const struct sock_filter *p, size_t len)
+{
+	size_t n = len * sizeof(*p);
+	struct stat st;
+	int rc;
+
+	if (strcmp(path, "-") == 0)
+		rc = write_all(STDOUT_FILENO, p, n);
+	else if (!out_exists(path, &st))
+		rc = replace(path, p, n, 0666 & ~current_umask());
+	else if (S_ISREG(st.st_mode))
+		rc = replace(path, p, n, st.st_mode & 0777);
+	else if ((rc = write_in_place(path, &st, p, n)) == -ESTALE)
+		return fail("%s: replaced while being opened, not written", path);
+	if (rc)
+		return fail("%s: %s", path, strerror(-rc));
+	return 0;
+}
+
+/* Where the summary goes: standard error when the filter goes to standard
+ * output ("-", /dev/stdout, the file stdout is redirected to). */
+static FILE *summary_stream(const char *path)
+{
+	struct stat a, b;
+
+	if (strcmp(path, "-") == 0)
+		return stderr;
+	if (stat(path, &a) == 0 && fstat(STDOUT_FILENO, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return stderr;
+	return stdout;
+}
+
+static void summary_abis(FILE *f)
 {
 	size_t i;
 
@@ -539,8 +664,8 @@ static void summary_abis(void)
 
 		if (a->verdict != ANALYZE_STUB)
 			continue;
-		printf("; %s", a->abi->name);
-		print_ranges(a, ",");
+		fprintf(f, "; %s", a->abi->name);
+		print_ranges(f, a, ",");
 	}
 }
 
@@ -552,6 +677,7 @@ int cli_patch(int argc, char **argv)
 	struct opts o;
 	size_t len, plen;
 	int first, rc;
+	FILE *msg;
 
 	rc = parse_opts(argc, argv, patch_usage, &o, &first);
 	if (rc)
@@ -566,11 +692,12 @@ int cli_patch(int argc, char **argv)
 	rc = patch_filter(prog, len, o.abis, o.nabis, &o.an, &work, &plen);
 	if (rc)
 		return fail("%s: not patched: %s", argv[first], work.rep.why);
+	msg = summary_stream(argv[first + 1]);
 	if (plen == 0) {
 		if (write_bpf(argv[first + 1], prog, len))
 			return 1;
-		printf("%s: unchanged (%s), %zu instructions written to %s\n",
-		       argv[first], work.rep.why, len, argv[first + 1]);
+		fprintf(msg, "%s: unchanged (%s), %zu instructions written to %s\n",
+			argv[first], work.rep.why, len, argv[first + 1]);
 		return 0;
 	}
 	rc = patch_verify(prog, len, work.out, plen, &o.an, &bad, &checked);
@@ -581,11 +708,11 @@ int cli_patch(int argc, char **argv)
 			    bad.arch, bad.nr);
 	if (write_bpf(argv[first + 1], work.out, plen))
 		return 1;
-	printf("%s: patched (%s), %zu + %zu instructions, verified on %lu numbers",
-	       argv[first], strategy_name(work.rep.strategy), work.rep.stub_len, len,
-	       checked);
-	summary_abis();
-	printf(" -> %s\n", argv[first + 1]);
+	fprintf(msg, "%s: patched (%s), %zu + %zu instructions, verified on %lu numbers",
+		argv[first], strategy_name(work.rep.strategy), work.rep.stub_len, len,
+		checked);
+	summary_abis(msg);
+	fprintf(msg, " -> %s\n", argv[first + 1]);
 	return 0;
 }
 

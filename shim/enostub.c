@@ -28,7 +28,7 @@ static const char usage[] =
 	"usage: enostub run [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]\n"
 	"       enostub inspect FILE.bpf [--arch A[,B]] [--strategy S] [--baseline V]\n"
 	"                       [--summary] [--json]\n"
-	"       enostub patch IN.bpf OUT.bpf [--arch A[,B]] [--strategy S] [--baseline V]\n"
+	"       enostub patch IN.bpf OUT.bpf|- [--arch A[,B]] [--strategy S] [--baseline V]\n"
 	"       enostub dump PID [--json]\n"
 	"       enostub check-config [FILE] [--exe PATH] [--comm NAME] [--secure]\n"
 	"       enostub --help | --version\n"

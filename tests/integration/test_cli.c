@@ -8,6 +8,7 @@
  * paths in the output are the same on every machine.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -182,6 +184,204 @@ static void test_patch_golden_and_kernel(void **state)
 	assert_memory_equal(a, b, slurp("v19.bpf", a, sizeof(a)));
 	assert_int_equal(run_to("allow.txt", allow), 0);
 	assert_non_null(strstr(slurp("allow.txt", a, sizeof(a)) ? a : "", "unchanged"));
+}
+
+#define V19 "corpus/docker-default-v19.03.0.bpf"
+#define V19_PATCHED GOLDEN_DIR "/patched-docker-default-v19.03.0.bpf"
+
+/* @path holds the same bytes as @want. */
+static void same_bytes(const char *path, const char *want)
+{
+	static char a[65536], b[65536];
+	size_t na = slurp(path, a, sizeof(a)), nb = slurp(want, b, sizeof(b));
+
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na);
+}
+
+/* How many entries of directory @d start with @prefix. */
+static int count_prefix(const char *d, const char *prefix)
+{
+	DIR *dp = opendir(d);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(dp);
+	while ((e = readdir(dp)))
+		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	closedir(dp);
+	return n;
+}
+
+/* patch the v19 filter to @out, the output in patch.txt; the exit status. */
+static int patch_to(const char *out)
+{
+	char *argv[] = { CLI_PATH, "patch", V19, (char *)out, NULL };
+
+	return run_to("patch.txt", argv);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* A link planted at the old predictable temporary name (OUT.tmp-enostub)
+ * is not written through; no temporary is left behind. */
+static void test_patch_planted_link(void **state)
+{
+	struct stat st;
+	char buf[64];
+
+	(void)state;
+	write_text("victim.txt", "precious\n");
+	assert_int_equal(symlink("victim.txt", "planted.bpf.tmp-enostub"), 0);
+	assert_int_equal(patch_to("planted.bpf"), 0);
+	slurp("victim.txt", buf, sizeof(buf));
+	assert_string_equal(buf, "precious\n");
+	assert_int_equal(lstat("planted.bpf", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	same_bytes("planted.bpf", V19_PATCHED);
+	assert_int_equal(count_prefix(".", ".planted.bpf."), 0);
+}
+
+/* An existing OUT keeps its mode; a new one gets 0666 less the umask. */
+static void test_patch_mode(void **state)
+{
+	struct stat st;
+	mode_t old;
+
+	(void)state;
+	write_text("m600.bpf", "old\n");
+	assert_int_equal(chmod("m600.bpf", 0600), 0);
+	assert_int_equal(patch_to("m600.bpf"), 0);
+	assert_int_equal(stat("m600.bpf", &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	same_bytes("m600.bpf", V19_PATCHED);
+	old = umask(027);
+	assert_int_equal(patch_to("m640.bpf"), 0);
+	umask(old);
+	assert_int_equal(stat("m640.bpf", &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+}
+
+/* Run @argv, stdout into @out and stderr into @err; the exit status. */
+static int run_split(const char *out, const char *err, char *const argv[])
+{
+	pid_t pid = fork();
+	int st, fo, fe;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
+			_exit(126);
+		execve(argv[0], argv, env_plain);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+/* OUT "-": the filter on standard output, the summary on standard error. */
+static void test_patch_stdout(void **state)
+{
+	char *argv[] = { CLI_PATH, "patch", V19, "-", NULL };
+	char buf[4096];
+
+	(void)state;
+	assert_int_equal(run_split("stdout.bpf", "stderr.txt", argv), 0);
+	assert_int_equal(patch_to("file.bpf"), 0);
+	same_bytes("stdout.bpf", "file.bpf");
+	same_bytes("stdout.bpf", V19_PATCHED);
+	slurp("stderr.txt", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "patched (max-known)"));
+	assert_int_equal(access("-", F_OK), -1);
+}
+
+/* OUT a FIFO: written in place, the reader gets the filter, the FIFO stays. */
+static void test_patch_fifo(void **state)
+{
+	static char got[65536], want[65536];
+	struct stat st;
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	(void)state;
+	assert_int_equal(mkfifo("out.fifo", 0600), 0);
+	/* a reader first: the filter (7 KiB) fits in the pipe */
+	fd = open("out.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(patch_to("out.fifo"), 0);
+	while ((r = read(fd, got + n, sizeof(got) - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	assert_int_equal(n, slurp(V19_PATCHED, want, sizeof(want)));
+	assert_memory_equal(got, want, n);
+	assert_int_equal(lstat("out.fifo", &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+}
+
+/* A link at OUT: followed to a device when we made it (like /dev/stdout);
+ * replaced, not followed, when a stranger planted it in a sticky
+ * world-writable directory. */
+static void test_patch_links(void **state)
+{
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(symlink("/dev/null", "null.bpf"), 0);
+	assert_int_equal(patch_to("null.bpf"), 0);
+	assert_int_equal(lstat("null.bpf", &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(mkdir("sticky", 0755), 0);
+	assert_int_equal(chmod("sticky", 01777), 0);
+	assert_int_equal(symlink("/dev/null", "sticky/out.bpf"), 0);
+	assert_int_equal(lchown("sticky/out.bpf", 65534, 65534), 0);
+	assert_int_equal(patch_to("sticky/out.bpf"), 0);
+	assert_int_equal(lstat("sticky/out.bpf", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	same_bytes("sticky/out.bpf", V19_PATCHED);
+	assert_int_equal(count_prefix("sticky", ".out.bpf."), 0);
+}
+
+/* A failed write (a file size limit): OUT untouched, no temporary left. */
+static void test_patch_write_error(void **state)
+{
+	char *argv[] = { CLI_PATH, "patch", V19, "big.bpf", NULL };
+	struct rlimit lim = { 4096, 4096 };
+	char buf[4096];
+	pid_t pid;
+	int st, fd;
+
+	(void)state;
+	write_text("big.bpf", "old\n");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open("error.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		signal(SIGXFSZ, SIG_IGN);
+		if (fd < 0 || setrlimit(RLIMIT_FSIZE, &lim))
+			_exit(126);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execve(argv[0], argv, env_plain);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	slurp("error.txt", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "big.bpf: File too large"));
+	slurp("big.bpf", buf, sizeof(buf));
+	assert_string_equal(buf, "old\n");
+	assert_int_equal(count_prefix(".", ".big.bpf."), 0);
 }
 
 /* Each bad input: a clear one-line message and a non-zero status. */
@@ -349,6 +549,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inspect_golden),
 		cmocka_unit_test(test_patch_golden_and_kernel),
+		cmocka_unit_test(test_patch_planted_link),
+		cmocka_unit_test(test_patch_mode),
+		cmocka_unit_test(test_patch_stdout),
+		cmocka_unit_test(test_patch_fifo),
+		cmocka_unit_test(test_patch_links),
+		cmocka_unit_test(test_patch_write_error),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_run),
