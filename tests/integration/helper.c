@@ -15,6 +15,9 @@
  *                stacked second install and the probes below need)
  *                | builtin:bad-jump (a jump past the end: invalid)
  *                | builtin:empty (zero instructions: invalid)
+ *                | builtin:notify-getpid (ALLOW by default; getpid goes to
+ *                the listener, which is this very process: load it with
+ *                seccomp+listener, and a getpid() then hangs)
  *                Filters are all built before the first step runs, so a
  *                load under an earlier KILL filter makes no other syscall.
  *   FLAGS:       tsync, log, spec, listener (comma separated), or numbers
@@ -27,6 +30,26 @@
  *                directory, RLIMIT_NOFILE 0)
  *                mark (every later load step calls getppid() right before
  *                its install request: a marker for a tracer, test_trace)
+ *   safety steps (test_secure):
+ *                env (which ENOSTUB_* variables this process has)
+ *                reexec-root (as a setuid wrapper does: setresuid(0,0,0),
+ *                then exec itself as "helper -n env prctl:builtin:old
+ *                close_range", no longer in secure mode)
+ *                timeout (SIGALRM ends the process after 10 s)
+ *                stderr-tmp (stderr becomes an unnamed regular file)
+ *                stderr-broken (stderr becomes a pipe nobody reads)
+ *                fsize0 (RLIMIT_FSIZE 0, as sshd's privsep child)
+ *                stack (installs builtin:old until the kernel refuses:
+ *                "stack=COUNT ERRNO")
+ *                stackedge (fills the stack with ALLOW filters, the last of
+ *                L instructions, then installs builtin:old. Without
+ *                $STACKEDGE_L: prints the largest L for which that works,
+ *                "stackedge=L"; with it: "stackedge=ok" or the errno)
+ *                wild (prctl and seccomp with programs in the kernel half
+ *                and at non-canonical addresses: EFAULT expected)
+ *                forkstorm (8 threads install filters while the main
+ *                thread forks children that each install one: each must
+ *                be patched, and quickly)
  *   -n           do not set no_new_privs first
  */
 #define _GNU_SOURCE
@@ -38,13 +61,17 @@
 #include <pthread.h>
 #include <seccomp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_INSNS 4096
@@ -157,6 +184,17 @@ static size_t builtin_kill_min(struct sock_filter *f)
 	return n;
 }
 
+static size_t builtin_notify_getpid(struct sock_filter *f)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	size_t n;
+
+	seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getpid), 0);
+	n = export_ctx(ctx, f);
+	seccomp_release(ctx);
+	return n;
+}
+
 static size_t get_filter(const char *spec, struct sock_filter *f)
 {
 	scmp_filter_ctx ctx;
@@ -165,6 +203,8 @@ static size_t get_filter(const char *spec, struct sock_filter *f)
 	if (strncmp(spec, "builtin:", 8) != 0)
 		return read_file(spec, f);
 	spec += 8;
+	if (strcmp(spec, "notify-getpid") == 0)
+		return builtin_notify_getpid(f);
 	if (strcmp(spec, "kill-min") == 0)
 		return builtin_kill_min(f);
 	if (strcmp(spec, "empty") == 0)
@@ -251,6 +291,249 @@ static void *thread_main(void *arg)
 	return arg;
 }
 
+static void env_step(void)
+{
+	static const char *const vars[] = { "ENOSTUB_CONFIG", "ENOSTUB_LOG", "ENOSTUB_MODE" };
+	char buf[128] = "";
+	size_t i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if (getenv(vars[i]))
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+				 buf[0] ? "," : "", vars[i]);
+	say("env=%s\n", buf[0] ? buf : "none");
+}
+
+static void reexec_root(void)
+{
+	if (setresgid(0, 0, 0) || setresuid(0, 0, 0)) {
+		result("reexec-root", -1, errno);
+		return;
+	}
+	execl("/proc/self/exe", "helper", "-n", "env", "prctl:builtin:old",
+	      "close_range", (char *)NULL);
+	result("reexec-root", -1, errno);
+}
+
+/* A generic program of the old builtin, built once (libseccomp allocates). */
+static struct sock_fprog old_prog(void)
+{
+	static struct sock_filter f[MAX_INSNS];
+	static struct sock_fprog p;
+
+	if (!p.filter) {
+		p.len = (unsigned short)get_filter("builtin:old", f);
+		p.filter = f;
+	}
+	return p;
+}
+
+static void stack_step(void)
+{
+	struct sock_fprog p = old_prog();
+	long n = 0;
+
+	while (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &p, 0, 0) == 0)
+		n++;
+	say("stack=%ld %s\n", n, strerrorname_np(errno));
+}
+
+static void wild_step(void)
+{
+	static const unsigned long where[] = {
+		0xffffffff81000000ul, 0xffff800000000000ul, 0x0000800000000000ul,
+		0x00ff000000000000ul, 0x7ffffffffff8ul,
+	};
+	struct sock_fprog inner;
+	size_t i;
+	long r1, r2, r3;
+	int e1, e2, e3;
+
+	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		r1 = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, where[i], 0, 0);
+		e1 = errno;
+		r2 = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, where[i]);
+		e2 = errno;
+		/* a readable program whose instructions are not */
+		inner.len = 8;
+		inner.filter = (struct sock_filter *)where[i];
+		r3 = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &inner);
+		e3 = errno;
+		say("wild=%#lx %s %s %s\n", where[i], r1 ? strerrorname_np(e1) : "ok",
+		    r2 ? strerrorname_np(e2) : "ok", r3 ? strerrorname_np(e3) : "ok");
+	}
+}
+
+/* An ALLOW filter of @len instructions (padding loads, then RET ALLOW):
+ * enostub leaves it untouched. */
+static struct sock_fprog filler(unsigned short len)
+{
+	static struct sock_filter f[MAX_INSNS];
+	unsigned short i;
+
+	for (i = 0; i + 1 < len; i++)
+		f[i] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_IMM, 0);
+	f[len - 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	return (struct sock_fprog){ len, f };
+}
+
+/* In a child: fill with 4000-instruction fillers, one of @len, then the
+ * old filter. Exit status 0 if it went in, 1 if refused, 2 if the last
+ * filler was. */
+static int edge_try(unsigned short len, struct sock_fprog old)
+{
+	struct sock_fprog big = filler(4000), last;
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		while (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &big, 0, 0) == 0)
+			;
+		last = filler(len);
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &last, 0, 0))
+			_exit(2);
+		_exit(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &old, 0, 0) ? 1 : 0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return 3;
+	return WEXITSTATUS(st);
+}
+
+static void stackedge(void)
+{
+	struct sock_fprog old = old_prog();
+	const char *l = getenv("STACKEDGE_L");
+	unsigned short lo = 1, hi = 4000, mid;
+	int r;
+
+	if (l) {
+		r = edge_try((unsigned short)atoi(l), old);
+		say("stackedge=%s\n", r == 0 ? "ok" : r == 1 ? "refused" : "filler-refused");
+		return;
+	}
+	if (edge_try(lo, old) != 0) {
+		say("stackedge=none\n");
+		return;
+	}
+	while (lo < hi) {	/* the largest len that works lies in [lo, hi] */
+		mid = (unsigned short)(lo + (hi - lo + 1) / 2);
+		if (edge_try(mid, old) == 0)
+			lo = mid;
+		else
+			hi = (unsigned short)(mid - 1);
+	}
+	say("stackedge=%u\n", lo);
+}
+
+/* forkstorm: installing threads keep the shim busy while children fork */
+static volatile int storm_on;
+
+static void *storm_worker(void *arg)
+{
+	struct sock_fprog p = *(struct sock_fprog *)arg;
+	int i;
+
+	/* about 90 fit in one thread's stack of filters */
+	for (i = 0; i < 60 && storm_on; i++)
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &p, 0, 0))
+			break;
+	return NULL;
+}
+
+/* Keeps installing from fresh threads (each starts with no filter) for as
+ * long as the storm lasts. */
+static void *storm_thread(void *arg)
+{
+	pthread_t w;
+
+	while (storm_on && pthread_create(&w, NULL, storm_worker, arg) == 0)
+		pthread_join(w, NULL);
+	return NULL;
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* In the child: install, then 0 if patched (close_range ENOSYS) within
+ * 50 ms, 1 if unpatched, 2 if slow, 3 if refused. */
+static void storm_child(struct sock_fprog *p)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, p, 0, 0))
+		_exit(3);
+	if (ms_since(&t0) > 50)
+		_exit(2);
+	_exit(syscall(SYS_close_range, 1000, 1000, 0) < 0 && errno == ENOSYS ? 0 : 1);
+}
+
+static void forkstorm(void)
+{
+	struct sock_fprog p = old_prog();
+	pthread_t t[8];
+	int i, n = 0, bad[4] = { 0 }, st;
+	pid_t pid;
+
+	storm_on = 1;
+	for (i = 0; i < 8; i++)
+		pthread_create(&t[i], NULL, storm_thread, &p);
+	for (n = 0; n < 200; n++) {
+		pid = fork();
+		if (pid == 0)
+			storm_child(&p);
+		if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+			bad[3]++;
+		else
+			bad[WEXITSTATUS(st) & 3]++;
+	}
+	storm_on = 0;
+	for (i = 0; i < 8; i++)
+		pthread_join(t[i], NULL);
+	say("forkstorm=%d patched, %d unpatched, %d slow, %d failed\n", bad[0], bad[1],
+	    bad[2], bad[3]);
+}
+
+/* Safety steps; false if @what is none of them. */
+static bool safety_step(const char *what)
+{
+	struct rlimit zero = { 0, 0 };
+	int fd;
+
+	if (strcmp(what, "env") == 0)
+		env_step();
+	else if (strcmp(what, "reexec-root") == 0)
+		reexec_root();
+	else if (strcmp(what, "timeout") == 0)
+		alarm(10);
+	else if (strcmp(what, "stderr-tmp") == 0) {
+		fd = open("/tmp", O_TMPFILE | O_WRONLY, 0600);
+		result(what, fd < 0 || dup2(fd, STDERR_FILENO) < 0 ? -1 : 0, errno);
+	} else if (strcmp(what, "stderr-broken") == 0) {
+		int p[2];
+
+		result(what, pipe(p) || close(p[0]) || dup2(p[1], STDERR_FILENO) < 0 ?
+		       -1 : 0, errno);
+	} else if (strcmp(what, "fsize0") == 0)
+		result(what, setrlimit(RLIMIT_FSIZE, &zero), errno);
+	else if (strcmp(what, "stack") == 0)
+		stack_step();
+	else if (strcmp(what, "wild") == 0)
+		wild_step();
+	else if (strcmp(what, "forkstorm") == 0)
+		forkstorm();
+	else if (strcmp(what, "stackedge") == 0)
+		stackedge();
+	else
+		return false;
+	return true;
+}
+
 static void probe(const char *what)
 {
 	long r;
@@ -310,6 +593,8 @@ static void probe(const char *what)
 		result(what, r, errno);
 	} else if (strcmp(what, "mark") == 0) {
 		marking = 1;
+	} else if (safety_step(what)) {
+		/* done */
 	} else if (strcmp(what, "hold") == 0) {
 		char c;
 
