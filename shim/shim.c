@@ -25,6 +25,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -209,7 +210,8 @@ static void shim_configure(void)
 	errno = saved;
 }
 
-/* In the child of fork(): no other thread is left to release the lock. */
+/* In the child of fork(), or of a raw clone that made a new process: no
+ * other thread is left to release the lock, and the pid changed. */
 static void shim_forked(void)
 {
 	__atomic_store_n(&busy, 0, __ATOMIC_RELAXED);
@@ -386,6 +388,30 @@ static int filter_arg(long number, const long *a)
 	return -1;
 }
 
+/*
+ * Did syscall(@number, @a...) just return in the child of a new process?
+ * Such a child (crun, for one, clones its container process this way) runs
+ * no pthread_atfork handler. CLONE_VM children share our memory: nothing
+ * to reset there.
+ */
+static bool new_process(long number, const long *a, long ret)
+{
+	if (ret != 0)
+		return false;
+#ifdef SYS_fork
+	if (number == SYS_fork)
+		return true;
+#endif
+	if (number == SYS_clone)
+		return !(a[0] & CLONE_VM);
+#ifdef SYS_clone3
+	if (number == SYS_clone3)
+		return plausible((const void *)a[0], sizeof(uint64_t)) &&
+		       !(*(const uint64_t *)a[0] & CLONE_VM);
+#endif
+	return false;
+}
+
 SHIM_EXPORT long syscall(long number, ...)
 {
 	long a[6], orig;
@@ -406,8 +432,12 @@ SHIM_EXPORT long syscall(long number, ...)
 	which = filter_arg(number, a);
 	if (which < 0 || forwarding ||
 	    !shim_patch((const struct sock_fprog *)a[which], &fp,
-			number == SYS_seccomp ? "seccomp" : "prctl"))
-		return real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+			number == SYS_seccomp ? "seccomp" : "prctl")) {
+		ret = real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+		if (new_process(number, a, ret))
+			shim_forked();
+		return ret;
+	}
 	orig = a[which];
 	a[which] = (long)&fp;
 	forwarding = 1;
