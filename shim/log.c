@@ -266,9 +266,11 @@ size_t log_format(char *out, size_t size, const struct log_event *ev,
 	else if (ev->threads)
 		add(&b, "; warning: glibc registered rseq before this filter, which "
 		    "refuses it: if this process starts a thread before it execs, "
-		    "the thread aborts (remedies: GLIBC_TUNABLES=glibc.pthread.rseq=0 "
-		    "or enostub run --no-rseq, allow_syscalls = [\"rseq\"], or "
-		    "rseq_guard = true)");
+		    "the thread aborts (remedies: %s)", lg.secure ?
+		    "a setuid program ignores GLIBC_TUNABLES, so in a rule for its "
+		    "exe, allow_syscalls = [\"rseq\"] or rseq_guard = true" :
+		    "GLIBC_TUNABLES=glibc.pthread.rseq=0 or enostub run --no-rseq, "
+		    "allow_syscalls = [\"rseq\"], or rseq_guard = true");
 	add(&b, "\n");
 	return b.n;
 }
