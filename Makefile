@@ -70,11 +70,11 @@ deps:
 	fi
 
 ifeq ($(words $(SYSDATA_CSV)),2)
-shim/systab_gen.h: shim/gen-systab.awk $(SYSDATA_CSV)
-	awk -f shim/gen-systab.awk $(SYSDATA_CSV) > $@.tmp && mv $@.tmp $@
+shim/systab_gen.h: shim/gen-systab.awk $(SYSDATA_CSV) shim/fallback-safe.csv
+	awk -f shim/gen-systab.awk $(SYSDATA_CSV) shim/fallback-safe.csv > $@.tmp && mv $@.tmp $@
 tables: shim/systab_gen.h
 tables-check:
-	@awk -f shim/gen-systab.awk $(SYSDATA_CSV) | cmp -s - shim/systab_gen.h && \
+	@awk -f shim/gen-systab.awk $(SYSDATA_CSV) shim/fallback-safe.csv | cmp -s - shim/systab_gen.h && \
 	  echo "tables: shim/systab_gen.h matches $(SYSDATA)" || \
 	  { echo "tables: shim/systab_gen.h is stale: run make tables"; exit 1; }
 else

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # gen-systab.awk: syscall tables for enostub, from libseccomp's CSV data.
 #
-#   awk -f shim/gen-systab.awk syscalls-kver.csv syscalls-numbers.csv > shim/systab_gen.h
+#   awk -f shim/gen-systab.awk syscalls-kver.csv syscalls-numbers.csv \
+#       shim/fallback-safe.csv > shim/systab_gen.h
 #
 # Numbers come from syscalls-numbers.csv (the newer kernel tables); the
 # version that introduced each syscall comes from syscalls-kver.csv, with its
@@ -15,7 +16,10 @@
 #  - a syscall with a number but no version (SCMP_KV_UNDEF: afs_syscall,
 #    uselib, _sysctl, ...) is an old one, counted as 3.0.
 # Numbers at or above 4096 (ARM's private 0x0f0000 calls) are left out:
-# no stub covers them. Output is deterministic; the build commits it.
+# no stub covers them. The third file, this project's own, lists the
+# fallback-safe syscalls (first column; lines starting with # are
+# comments): they become systab_fallback_names[], the name offsets in ascending
+# order. Output is deterministic; the build commits it.
 
 BEGIN {
 	FS = ","
@@ -57,6 +61,8 @@ function version(name, arch,    v) {
 
 FNR == 1 {
 	file++
+	if (file == 3)
+		next	# the fallback-safe list's header
 	for (i = 2; i <= NF; i += 2) {
 		if (file == 1)
 			col[i] = $i
@@ -83,6 +89,7 @@ file == 2 {
 	if (!($1 in nameoff)) {
 		nameoff[$1] = pool
 		names[++nnames] = $1
+		offidx[pool] = nnames
 		pool += length($1) + 1
 	}
 	for (i = 2; i <= NF; i += 2) {
@@ -93,6 +100,17 @@ file == 2 {
 		NR_[a, n] = $i + 0
 		NAME_[a, n] = $1
 	}
+}
+
+file == 3 {	# fallback-safe syscalls
+	if ($0 ~ /^#/ || $0 == "")
+		next
+	if (!($1 in nameoff)) {
+		print "gen-systab: fallback-safe: no syscall " $1 > "/dev/stderr"
+		exit 1
+	}
+	fb[++nfb] = nameoff[$1]
+	next
 }
 
 function sortcol(a,    i, j, tn, tname, n) {	# insertion sort by number
@@ -107,8 +125,9 @@ function sortcol(a,    i, j, tn, tname, n) {	# insertion sort by number
 }
 
 END {
-	if (file != 2) {
-		print "usage: awk -f gen-systab.awk syscalls-kver.csv syscalls-numbers.csv" > "/dev/stderr"
+	if (file != 3) {
+		print "usage: awk -f gen-systab.awk syscalls-kver.csv syscalls-numbers.csv " \
+		      "fallback-safe.csv" > "/dev/stderr"
 		exit 1
 	}
 	print "/* SPDX-License-Identifier: MIT */"
@@ -141,5 +160,17 @@ END {
 		a = col[i]
 		printf "\t{ \"%s\", %d, %d },\n", a, first[a], count[a]
 	}
+	print "};"
+	print ""
+	for (i = 2; i <= nfb; i++) {	# insertion sort of the offsets
+		t = fb[i]
+		for (j = i; j > 1 && fb[j - 1] > t; j--)
+			fb[j] = fb[j - 1]
+		fb[j] = t
+	}
+	print "/* shim/fallback-safe.csv: name offsets, ascending */"
+	print "static const uint16_t systab_fallback_names[] = {"
+	for (i = 1; i <= nfb; i++)
+		printf "\t%d,\t/* %s */\n", fb[i], names[offidx[fb[i]]]
 	print "};"
 }

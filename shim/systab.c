@@ -45,9 +45,14 @@ const struct systab_ent *systab_abi(const struct arch_abi *abi, size_t *count)
 	return NULL;
 }
 
+const char *systab_name_at(uint16_t id)
+{
+	return id < SYSTAB_NAMES_SIZE ? &systab_names[id] : "?";
+}
+
 const char *systab_name(const struct systab_ent *e)
 {
-	return e->name < SYSTAB_NAMES_SIZE ? &systab_names[e->name] : "?";
+	return systab_name_at(e->name);
 }
 
 const struct systab_ent *systab_by_nr(const struct arch_abi *abi, uint32_t nr)
@@ -83,6 +88,24 @@ const struct systab_ent *systab_by_name(const struct arch_abi *abi,
 			return &t[i];
 	}
 	return NULL;
+}
+
+const uint16_t *systab_fallback(size_t *count)
+{
+	*count = sizeof(systab_fallback_names) / sizeof(systab_fallback_names[0]);
+	return systab_fallback_names;
+}
+
+int systab_name_id(const char *name)
+{
+	size_t off = 0;
+
+	while (off < SYSTAB_NAMES_SIZE) {
+		if (strcmp(&systab_names[off], name) == 0)
+			return (int)off;
+		off += strlen(&systab_names[off]) + 1;
+	}
+	return -1;
 }
 
 const char *systab_kver_str(uint16_t kv, char buf[8])

@@ -55,6 +55,28 @@ const struct systab_ent *systab_by_name(const struct arch_abi *abi,
 					const char *name);
 
 /**
+ * systab_fallback() - the fallback-safe syscalls (shim/fallback-safe.csv):
+ * glibc falls back on ENOSYS to an older call the same filter governs.
+ * @count: set to the number of entries
+ *
+ * Return: their name offsets (systab_ent.name), ascending, never NULL.
+ */
+const uint16_t *systab_fallback(size_t *count);
+
+/**
+ * systab_name_id() - the name offset (systab_ent.name) of a syscall name
+ * that some ABI's table has.
+ * Return: the offset, or -1 if no table has @name.
+ */
+int systab_name_id(const char *name);
+
+/**
+ * systab_name_at() - the name at offset @id (systab_ent.name).
+ * Return: a static string ("?" if out of range).
+ */
+const char *systab_name_at(uint16_t id);
+
+/**
  * systab_kver_str() - "5.9", or ">6.16" for SYSTAB_KV_NEWEST.
  * @kv:  a release
  * @buf: at least 8 bytes

@@ -7762,3 +7762,33 @@ static const struct systab_col systab_cols[] = {
 	{ "s390x", 6381, 390 },
 	{ "sh", 6771, 436 },
 };
+
+/* shim/fallback-safe.csv: name offsets, ascending */
+static const uint16_t systab_fallback_names[] = {
+	272,	/* clock_adjtime64 */
+	301,	/* clock_getres_time64 */
+	367,	/* clock_nanosleep_time64 */
+	404,	/* clock_settime64 */
+	426,	/* clone3 */
+	439,	/* close_range */
+	684,	/* faccessat2 */
+	779,	/* fchmodat2 */
+	1059,	/* futex_time64 */
+	2396,	/* mq_timedreceive_time64 */
+	2432,	/* mq_timedsend_time64 */
+	2469,	/* mseal */
+	2914,	/* ppoll_time64 */
+	2948,	/* preadv2 */
+	3055,	/* pselect6_time64 */
+	3103,	/* pwritev2 */
+	3225,	/* recvmmsg_time64 */
+	3513,	/* rt_sigtimedwait_time64 */
+	3778,	/* sched_rr_get_interval_time64 */
+	3940,	/* semtimedop_time64 */
+	4640,	/* statx */
+	4921,	/* timerfd_gettime64 */
+	4955,	/* timerfd_settime64 */
+	5004,	/* timer_gettime64 */
+	5034,	/* timer_settime64 */
+	5229,	/* utimensat_time64 */
+};

@@ -127,6 +127,39 @@ static void test_tables_sane(void **state)
 	assert_string_equal(systab_kver_str(SYSTAB_KV_NEWEST, buf), ">6.16");
 }
 
+/* The fallback-safe set (shim/fallback-safe.csv): names of the tables,
+ * ascending, the calls glibc falls back from, not those it cannot. */
+static void test_fallback_set(void **state)
+{
+	static const char *const in[] = {
+		"clone3", "faccessat2", "close_range", "statx", "fchmodat2",
+		"futex_time64", "mseal",
+	};
+	static const char *const out[] = {
+		"clock_gettime64", "openat2", "epoll_pwait2", "prlimit64",
+		"renameat2", "rseq", "getrandom", "copy_file_range",
+	};
+	size_t n, i, j;
+	const uint16_t *set = systab_fallback(&n);
+	bool found;
+
+	(void)state;
+	for (i = 1; i < n; i++)
+		assert_true(set[i - 1] < set[i]);
+	for (i = 0; i < N(in) + N(out); i++) {
+		const char *name = i < N(in) ? in[i] : out[i - N(in)];
+		int id = systab_name_id(name);
+
+		assert_true(id >= 0);
+		assert_string_equal(systab_name_at((uint16_t)id), name);
+		for (found = false, j = 0; j < n; j++)
+			found |= set[j] == id;
+		if (found != (i < N(in)))
+			fail_msg("%s: %s the fallback-safe set", name, found ? "in" : "not in");
+	}
+	assert_int_equal(systab_name_id("clone4"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_other_arches),
 		cmocka_unit_test(test_by_nr),
 		cmocka_unit_test(test_tables_sane),
+		cmocka_unit_test(test_fallback_set),
 	};
 
 	return run_group("systab", tests, N(tests));
