@@ -544,21 +544,14 @@ static void decide_maxknown(const struct sock_filter *prog, size_t len,
 	add_nr0(prog, len, opts, work, out);
 }
 
-void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
-			  const struct arch_abi *abi,
-			  const struct analyze_opts *opts,
-			  struct analyze_work *work, struct analyze_abi *out)
+/* What each number below the max-known range is: kept, wanted (newer than
+ * the baseline), fallback-safe, or no syscall at all. */
+enum { CLS_KEEP, CLS_WANT, CLS_SAFE, CLS_FREE };
+
+static bool wanted(uint8_t cls)
 {
-	struct analyze_flow *f = &out->flow;
-
-	prepare(prog, len, work);
-	init_abi(out, abi);
-	flow(prog, len, &abi, 1, 0, UINT32_MAX, work, &f);
-	decide_maxknown(prog, len, opts, work, out);
+	return cls == CLS_WANT || cls == CLS_SAFE;
 }
-
-/* Kernel-version: what each number below the max-known range is. */
-enum { CLS_KEEP, CLS_WANT, CLS_FREE };
 
 struct kver_ctx {
 	const struct sock_filter *prog;
@@ -584,15 +577,36 @@ static uint16_t auto_baseline(const struct analyze_abi *a,
 	return b;
 }
 
-/* Class of every number from 0 to @top (relative to the ABI's base). */
+/* Is name offset @name in the ascending list @set? */
+static bool in_set(uint16_t name, const uint16_t *set, size_t n)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (set[mid] == name)
+			return true;
+		if (set[mid] < name)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Class of every number from 0 to @top (relative to the ABI's base);
+ * @baseline 0: no syscall is wanted for being new. */
 static void classify(const struct analyze_abi *a, const struct systab_ent *t,
-		     size_t n, uint16_t baseline, uint32_t top, uint8_t *cls)
+		     size_t n, uint16_t baseline, const struct analyze_opts *opts,
+		     uint32_t top, uint8_t *cls)
 {
 	size_t i;
 
 	memset(cls, CLS_FREE, top + 1);
 	for (i = 0; i < n && t[i].nr <= top; i++)
-		cls[t[i].nr] = t[i].kver > baseline ? CLS_WANT : CLS_KEEP;
+		cls[t[i].nr] = baseline && t[i].kver > baseline ? CLS_WANT :
+			       in_set(t[i].name, opts->fallback, opts->nfallback) ?
+			       CLS_SAFE : CLS_KEEP;
 	for (i = 0; i <= top; i++) {
 		if (analyze_is_known(a, a->abi->nr_base + (uint32_t)i))
 			cls[i] = CLS_KEEP;
@@ -607,9 +621,9 @@ static void add_proven(struct kver_ctx *k, uint32_t lo, uint32_t hi)
 	struct analyze_abi *out = k->out;
 	uint32_t base = out->abi->nr_base, ret, mid;
 
-	while (lo <= hi && cls[lo] != CLS_WANT)
+	while (lo <= hi && !wanted(cls[lo]))
 		lo++;
-	while (hi > lo && cls[hi] != CLS_WANT)
+	while (hi > lo && !wanted(cls[hi]))
 		hi--;
 	if (lo > hi || k->full)
 		return;
@@ -622,8 +636,10 @@ static void add_proven(struct kver_ctx *k, uint32_t lo, uint32_t hi)
 			return;
 		}
 		out->ranges[out->nranges++] = (struct analyze_range){ base + lo, base + hi };
-		for (; lo <= hi; lo++)
+		for (; lo <= hi; lo++) {
 			out->nadded += cls[lo] == CLS_WANT;
+			out->nfallback += cls[lo] == CLS_SAFE;
+		}
 		return;
 	}
 	if (lo == hi)
@@ -654,13 +670,50 @@ static void sort_join(struct analyze_abi *out)
 	out->nranges = m;
 }
 
-/* Kernel-version: widen a max-known stub decided in @out. */
-static void extend_kver(const struct sock_filter *prog, size_t len,
-			const struct analyze_opts *opts,
-			struct analyze_work *work, struct analyze_abi *out)
+bool analyze_by_fallback(const struct analyze_abi *a, const uint16_t *set,
+			 size_t n, const struct systab_ent *e)
+{
+	uint32_t nr = a->abi->nr_base + e->nr;
+	size_t i;
+
+	if (a->verdict != ANALYZE_STUB || nr > a->max_known ||
+	    !in_set(e->name, set, n) ||
+	    (a->strategy == ANALYZE_KERNEL_VERSION && e->kver > a->baseline))
+		return false;
+	for (i = 0; i < a->nranges; i++) {
+		if (a->ranges[i].lo <= nr && nr <= a->ranges[i].hi)
+			return true;
+	}
+	return false;
+}
+
+/* The reason once the stub is widened. */
+static const char *widened_why(const struct analyze_abi *out, bool kv)
+{
+	if (kv && out->nadded)
+		return out->nfallback ? "unknown numbers are denied by default, and "
+					"syscalls newer than the baseline and "
+					"fallback-safe ones too"
+				      : "unknown numbers are denied by default, and "
+					"syscalls newer than the baseline too";
+	if (out->nfallback)
+		return "unknown numbers are denied by default, and fallback-safe "
+		       "syscalls too";
+	return kv ? "unknown numbers are denied by default; no syscall newer than "
+		    "the baseline is missing below them"
+		  : out->why;
+}
+
+/* Widen a max-known stub decided in @out: kernel-version (syscalls newer
+ * than the baseline) and the fallback-safe syscalls, below the largest
+ * known number, each range proven denied. */
+static void extend(const struct sock_filter *prog, size_t len,
+		   const struct analyze_opts *opts, struct analyze_work *work,
+		   struct analyze_abi *out)
 {
 	struct kver_ctx k = { prog, len, opts, work, out, false };
 	const struct arch_abi *abi = out->abi;
+	bool kv = opts->strategy == ANALYZE_KERNEL_VERSION;
 	struct analyze_range mk[2];
 	const struct systab_ent *t;
 	size_t n, nmk, i, start;
@@ -669,16 +722,18 @@ static void extend_kver(const struct sock_filter *prog, size_t len,
 	t = systab_abi(abi, &n);
 	if (out->verdict != ANALYZE_STUB || !t)
 		return;
-	out->baseline = opts->baseline ? opts->baseline : auto_baseline(out, t, n);
-	if (!out->baseline)
-		return;	/* no syscall of the table is compared: max-known */
+	if (kv)
+		out->baseline = opts->baseline ? opts->baseline : auto_baseline(out, t, n);
+	kv = kv && out->baseline;	/* none of the table compared: max-known */
+	if (!kv && !opts->nfallback)
+		return;
 	nmk = out->nranges;
 	memcpy(mk, out->ranges, nmk * sizeof(mk[0]));
 	top = out->max_known - abi->nr_base;
-	classify(out, t, n, out->baseline, top, work->cls);
+	classify(out, t, n, kv ? out->baseline : 0, opts, top, work->cls);
 	out->nranges = 0;
 	for (r = 0; r <= top; r++) {
-		if (work->cls[r] != CLS_WANT)
+		if (!wanted(work->cls[r]))
 			continue;
 		for (start = r; r < top && work->cls[r + 1] != CLS_KEEP; r++)
 			;
@@ -687,26 +742,49 @@ static void extend_kver(const struct sock_filter *prog, size_t len,
 	if (k.full || out->nranges + nmk > ANALYZE_MAX_RANGES) {
 		memcpy(out->ranges, mk, nmk * sizeof(mk[0]));
 		out->nranges = nmk;
-		out->nadded = 0;
-		out->why = "kernel-version needs too many ranges: max-known used";
+		out->nadded = out->nfallback = 0;
+		out->why = kv ? "kernel-version needs too many ranges: max-known used"
+			      : "fallback-safe syscalls need too many ranges: max-known used";
 		return;
 	}
 	for (i = 0; i < nmk; i++)
 		out->ranges[out->nranges++] = mk[i];
 	sort_join(out);
-	out->strategy = ANALYZE_KERNEL_VERSION;
-	out->why = out->nadded ? "unknown numbers are denied by default, and "
-				 "syscalls newer than the baseline too"
-			       : "unknown numbers are denied by default; no syscall "
-				 "newer than the baseline is missing below them";
+	if (kv)
+		out->strategy = ANALYZE_KERNEL_VERSION;
+	out->why = widened_why(out, kv);
+}
+
+/* One ABI alone, with @strategy: the reference analyze_abis() matches. */
+static void one_abi(const struct sock_filter *prog, size_t len,
+		    const struct arch_abi *abi, const struct analyze_opts *opts,
+		    uint8_t strategy, struct analyze_work *work,
+		    struct analyze_abi *out)
+{
+	struct analyze_flow *f = &out->flow;
+	struct analyze_opts o = *opts;
+
+	o.strategy = strategy;
+	prepare(prog, len, work);
+	init_abi(out, abi);
+	flow(prog, len, &abi, 1, 0, UINT32_MAX, work, &f);
+	decide_maxknown(prog, len, &o, work, out);
+	extend(prog, len, &o, work, out);
+}
+
+void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
+			  const struct arch_abi *abi,
+			  const struct analyze_opts *opts,
+			  struct analyze_work *work, struct analyze_abi *out)
+{
+	one_abi(prog, len, abi, opts, ANALYZE_MAX_KNOWN, work, out);
 }
 
 void analyze_abi_kver(const struct sock_filter *prog, size_t len,
 		      const struct arch_abi *abi, const struct analyze_opts *opts,
 		      struct analyze_work *work, struct analyze_abi *out)
 {
-	analyze_abi_maxknown(prog, len, abi, opts, work, out);
-	extend_kver(prog, len, opts, work, out);
+	one_abi(prog, len, abi, opts, ANALYZE_KERNEL_VERSION, work, out);
 }
 
 void analyze_abi(const struct sock_filter *prog, size_t len,
@@ -746,7 +824,6 @@ void analyze_abis(const struct sock_filter *prog, size_t len,
 	}
 	for (i = 0; i < nabis; i++) {
 		decide_maxknown(prog, len, opts, work, &out[i]);
-		if (opts->strategy == ANALYZE_KERNEL_VERSION)
-			extend_kver(prog, len, opts, work, &out[i]);
+		extend(prog, len, opts, work, &out[i]);
 	}
 }

@@ -21,6 +21,7 @@
 
 #include "arch.h"
 #include "cbpf.h"
+#include "systab.h"
 
 /* Which default actions count as denials (bit set = may be stubbed). */
 enum analyze_deny {
@@ -82,6 +83,8 @@ struct analyze_abi {
 	uint8_t strategy;                 /* enum analyze_strategy applied */
 	uint16_t baseline;                /* kernel-version: release used */
 	uint32_t nadded;                  /* kernel-version: syscalls added below max_known */
+	uint32_t nfallback;               /* fallback-safe syscalls added below max_known
+					   * (not counted in nadded) */
 	size_t nranges;
 	/* last: only the first nranges entries are ever written, so a
 	 * report touches little memory (first use faults pages in) */
@@ -95,6 +98,11 @@ struct analyze_opts {
 	uint32_t keep_audit, keep_nr;     /* (patch_filter() honours these) */
 	uint8_t strategy;                 /* enum analyze_strategy */
 	uint16_t baseline;                /* kernel-version: major << 8 | minor, 0 = auto */
+	/* Fallback-safe syscalls (name offsets, systab_ent.name, ascending):
+	 * under either strategy, those the filter does not compare and is
+	 * proven to deny answer the stub's value too. */
+	size_t nfallback;
+	const uint16_t *fallback;
 	/* An opt-in weakening (patch_filter() honours it): these numbers of
 	 * allow_audit are allowed outright, whatever the filter says. */
 	uint32_t allow_audit;
@@ -153,7 +161,8 @@ bool analyze_prove(const struct sock_filter *prog, size_t len,
  * analyze_abi_maxknown() - decide the max-known stub of one ABI.
  * @prog, @len: a validated program
  * @abi:  the ABI
- * @opts: which defaults are denials, and the stub's return value
+ * @opts: which defaults are denials, the stub's return value, and the
+ *        fallback-safe syscalls to add below the largest known number
  * @work: scratch memory
  * @out:  verdict, reason, known numbers, default and ranges
  */
@@ -163,7 +172,8 @@ void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
 			  struct analyze_work *work, struct analyze_abi *out);
 
 /**
- * analyze_abi_kver() - decide the kernel-version stub of one ABI.
+ * analyze_abi_kver() - decide the kernel-version stub of one ABI (with
+ * opts->fallback, analyze_abi_maxknown() adds those syscalls the same way).
  * @prog, @len, @abi, @opts, @work, @out: as for analyze_abi_maxknown()
  *
  * The max-known ranges, plus every syscall of the ABI's table that the
@@ -172,7 +182,8 @@ void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
  * that the filter is proven to deny. Numbers that are no syscall of the table
  * may join a range. Falls back to max-known (out->strategy says so) when the
  * ABI has no table, the filter compares no syscall of it, or the ranges would
- * not fit.
+ * not fit. Fallback-safe syscalls (opts->fallback) are wanted whatever the
+ * baseline.
  */
 void analyze_abi_kver(const struct sock_filter *prog, size_t len,
 		      const struct arch_abi *abi, const struct analyze_opts *opts,
@@ -225,6 +236,19 @@ bool analyze_is_denial(uint32_t ret, uint32_t deny);
 bool analyze_lets_through(const struct sock_filter *prog, size_t len,
 			  const struct arch_abi *abi, uint32_t nr,
 			  struct analyze_work *work);
+
+/**
+ * analyze_by_fallback() - does the stub answer syscall @e of a->abi
+ * through the fallback-safe rule (not for being above the largest known
+ * number, nor newer than a kernel-version baseline)?
+ * @a:    a result of analyze_abi() (verdict ANALYZE_STUB)
+ * @set, @n: the fallback-safe name offsets it was decided with, ascending
+ * @e:    an entry of a->abi's table
+ *
+ * Return: true if so.
+ */
+bool analyze_by_fallback(const struct analyze_abi *a, const uint16_t *set,
+			 size_t n, const struct systab_ent *e);
 
 /**
  * analyze_is_known() - was @nr compared by the filter for this ABI?

@@ -124,6 +124,9 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 	rep->orig_len = len;
 	rep->stub_len = 0;
 	rep->nallowed = 0;
+	rep->narrowed = false;
+	rep->fallback = opts->fallback;
+	rep->nfallback = opts->nfallback;
 	rep->strategy = opts->strategy;
 	work->in = work->out = work->buf;
 	if (len == 0 || len > CBPF_MAX_INSNS || nabis > PATCH_MAX_ABIS) {
@@ -138,8 +141,14 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 		return -EINVAL;
 	}
 	n = build(len, abis, nabis, opts, opts->strategy, work);
-	if (n == -E2BIG && opts->strategy != ANALYZE_MAX_KNOWN)
-		n = build(len, abis, nabis, opts, ANALYZE_MAX_KNOWN, work);
+	if (n == -E2BIG && (opts->strategy != ANALYZE_MAX_KNOWN || opts->nfallback)) {
+		struct analyze_opts plain = *opts;
+
+		plain.nfallback = 0;	/* max-known alone: the smallest stub */
+		n = build(len, abis, nabis, &plain, ANALYZE_MAX_KNOWN, work);
+		rep->narrowed = true;
+		rep->nfallback = 0;
+	}
 	if (n == 0) {
 		work->out = work->in;
 		rep->why = "no ABI needs a stub";
@@ -150,8 +159,11 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 		return -E2BIG;
 	}
 	rep->stub_len = (size_t)n;
-	rep->why = rep->strategy == opts->strategy ? "patched"
-		   : "patched with max-known: kernel-version would exceed 4096 instructions";
+	rep->why = !rep->narrowed ? "patched" :
+		   opts->strategy != ANALYZE_MAX_KNOWN ?
+		   "patched with max-known: kernel-version would exceed 4096 instructions" :
+		   "patched with plain max-known: fallback-safe syscalls would exceed "
+		   "4096 instructions";
 	*out_len = (size_t)n + len;
 	return 0;
 }

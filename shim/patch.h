@@ -19,6 +19,10 @@ struct patch_report {
 	uint8_t strategy;  /* enum analyze_strategy used (max-known if the
 			    * other would not fit in 4096 instructions) */
 	size_t nallowed;   /* allow_syscalls applied (a weakening) */
+	bool narrowed;     /* the stub asked for would not fit in 4096
+			    * instructions: plain max-known used */
+	const uint16_t *fallback;  /* the fallback-safe set applied (opts') */
+	size_t nfallback;
 	const char *why;   /* the outcome in a few words, never NULL */
 	size_t nabis;
 	struct analyze_abi abi[PATCH_MAX_ABIS];	/* last: few are used */

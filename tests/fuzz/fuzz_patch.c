@@ -11,7 +11,10 @@
  * by default (native ABIs, the default denials, ENOSYS, nothing kept):
  *   opt[0]  ABIs: bits 0-1: 0 arch_native(), 1 every ABI, 2 a window of
  *           arch_all(), 3 one ABI; bit 2: reverse order; bits 3-7: first
- *   opt[1]  window length - 1
+ *   opt[1]  bits 0-5: window length - 1; bits 6-7: fallback-safe set,
+ *           0 the built-in one (the default), 1 none, 2 every syscall
+ *           name (the most ranges below the largest known number), 3 the
+ *           built-in one
  *   opt[2]  errno, low byte (0: ENOSYS)
  *   opt[3]  bits 0-3: errno, high bits; bit 4: kernel-version strategy;
  *           bits 5-7: its baseline, 0 auto, else one of 3.0 ... 6.19
@@ -133,6 +136,47 @@ static void pick_abis(struct input *in, uint8_t mode, uint8_t count)
 	}
 }
 
+/* Every name offset of every table, ascending, made once. */
+static const uint16_t *every_name(size_t *count)
+{
+	static uint16_t names[2048];
+	static size_t k;
+	static int sorted;
+	size_t n, na, i, j, m;
+	const struct arch_abi *all = arch_all(&na);
+	const struct systab_ent *t;
+	uint16_t v;
+
+	for (i = 0; k == 0 && i < na; i++) {
+		t = systab_abi(&all[i], &n);
+		for (j = 0; t && j < n; j++) {
+			for (m = 0; m < k && names[m] != t[j].name; m++)
+				;
+			if (m == k && k < N(names))
+				names[k++] = t[j].name;
+		}
+	}
+	for (i = 1; sorted == 0 && i < k; i++) {	/* insertion sort, once */
+		v = names[i];
+		for (j = i; j > 0 && names[j - 1] > v; j--)
+			names[j] = names[j - 1];
+		names[j] = v;
+	}
+	sorted = 1;
+	*count = k;
+	return names;
+}
+
+static void pick_fallback(struct analyze_opts *o, uint8_t which)
+{
+	if (which == 1)
+		o->nfallback = 0;
+	else if (which == 2)
+		o->fallback = every_name(&o->nfallback);
+	else
+		o->fallback = systab_fallback(&o->nfallback);
+}
+
 /* The options, from the bytes after the last whole instruction. */
 static void pick_opts(struct input *in, const uint8_t *opt, size_t nopt)
 {
@@ -148,7 +192,7 @@ static void pick_opts(struct input *in, const uint8_t *opt, size_t nopt)
 		SYSTAB_KV(6, 19) };
 	uint8_t strat = opt_byte(opt, nopt, 3);
 
-	pick_abis(in, opt_byte(opt, nopt, 0), opt_byte(opt, nopt, 1));
+	pick_abis(in, opt_byte(opt, nopt, 0), opt_byte(opt, nopt, 1) & 0x3f);
 	in->opts = (struct analyze_opts){
 		.strategy = strat & 0x10 ? ANALYZE_KERNEL_VERSION : ANALYZE_MAX_KNOWN,
 		.baseline = baselines[strat >> 5],
@@ -159,6 +203,7 @@ static void pick_opts(struct input *in, const uint8_t *opt, size_t nopt)
 		.keep_nr = which & 0x80 ? kept->nr_last :
 			   in->len ? in->prog[(which & 0x7f) % in->len].k + 1 : 0,
 	};
+	pick_fallback(&in->opts, opt_byte(opt, nopt, 1) >> 6);
 }
 
 /*
@@ -417,6 +462,8 @@ static void check_alone(struct input *in)
 	if (o.keep && a->abi->audit == o.keep_audit)
 		return;	/* patch_filter() took keep_nr out of its ranges */
 	o.strategy = work.rep.strategy;
+	o.fallback = work.rep.fallback;	/* none if narrowed to plain max-known */
+	o.nfallback = work.rep.nfallback;
 	analyze_abi(in->prog, in->len, a->abi, &o, &again.flow, &alone);
 	if (alone.verdict != a->verdict || alone.flow.nknown != a->flow.nknown ||
 	    memcmp(alone.flow.known, a->flow.known, sizeof(a->flow.known)) ||

@@ -266,6 +266,126 @@ static void test_too_big(void **state)
 	assert_int_equal(plen, 0);
 }
 
+/* What the filter patched with @o (x86_64 and i386) answers for @name. */
+static uint32_t answer_o(size_t olen, const struct analyze_opts *o, const char *abi_name,
+			 const char *name)
+{
+	const struct arch_abi *abis[] = { x86_64(), arch_by_name("x86") };
+	const struct arch_abi *abi = arch_by_name(abi_name);
+	struct seccomp_data d;
+	size_t plen;
+
+	assert_int_equal(patch_filter(orig, olen, abis, 2, o, &work, &plen), 0);
+	d = mkdata(abi->audit, abi->nr_base + systab_by_name(abi, name)->nr);
+	return cbpf_run(plen ? work.out : orig, plen ? plen : olen, &d);
+}
+
+/* The names the report says got ENOSYS through the fallback-safe rule. */
+static void by_fallback(const struct analyze_abi *a, const struct analyze_opts *o,
+			char *buf, size_t size)
+{
+	size_t n, i;
+	const struct systab_ent *t = systab_abi(a->abi, &n);
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		if (analyze_by_fallback(a, o->fallback, o->nfallback, &t[i]))
+			snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
+				 buf[0] ? " " : "", systab_name(&t[i]));
+}
+
+/* Docker's v20.10.0 profile (used until 20.10.10) names faccessat2 but
+ * not clone3: the fallback-safe rule gives clone3 ENOSYS under either
+ * strategy, whatever the baseline; what the filter names keeps its answer. */
+static void test_fallback_safe(void **state)
+{
+	size_t olen = load_corpus("docker-default-v20.10.0.bpf", orig);
+	struct analyze_opts o = test_opts;
+	const struct analyze_abi *a;
+	char names[256];
+
+	(void)state;
+	assert_int_equal(answer_o(olen, &o, "x86_64", "clone3"), SECCOMP_RET_ERRNO | EPERM);
+	o.fallback = systab_fallback(&o.nfallback);
+	assert_true(o.nfallback >= 5);
+	assert_int_equal(answer_o(olen, &o, "x86_64", "clone3"), RET_ENOSYS);
+	assert_int_equal(answer_o(olen, &o, "x86", "clone3"), RET_ENOSYS);
+	assert_int_equal(answer_o(olen, &o, "x86_64", "close_range"), RET_ENOSYS);
+	assert_int_equal(answer_o(olen, &o, "x86_64", "faccessat2"), SECCOMP_RET_ALLOW);
+	assert_int_equal(answer_o(olen, &o, "x86_64", "statx"), SECCOMP_RET_ALLOW);
+	/* not in the set, not named, below the largest known: kept */
+	assert_int_equal(answer_o(olen, &o, "x86_64", "pidfd_getfd"), SECCOMP_RET_ERRNO | EPERM);
+	a = report_abi(&work.rep, "x86_64");
+	assert_int_equal(a->strategy, ANALYZE_MAX_KNOWN);
+	assert_int_equal(a->nfallback, 2);
+	assert_int_equal(a->nranges, 2);
+	assert_int_equal(a->ranges[0].lo, 435);
+	assert_int_equal(a->ranges[0].hi, 436);
+	assert_string_equal(a->why, "unknown numbers are denied by default, and "
+			    "fallback-safe syscalls too");
+	by_fallback(a, &o, names, sizeof(names));
+	assert_string_equal(names, "clone3 close_range");
+
+	/* kernel-version, auto baseline 5.8: close_range (5.9) is newer,
+	 * clone3 (5.3) is older and gets ENOSYS through the rule only */
+	o.strategy = ANALYZE_KERNEL_VERSION;
+	assert_int_equal(answer_o(olen, &o, "x86_64", "clone3"), RET_ENOSYS);
+	a = report_abi(&work.rep, "x86_64");
+	assert_int_equal(a->strategy, ANALYZE_KERNEL_VERSION);
+	assert_int_equal(a->nfallback, 1);
+	by_fallback(a, &o, names, sizeof(names));
+	assert_string_equal(names, "clone3");
+	o.baseline = SYSTAB_KV(6, 1);	/* older than nothing here */
+	assert_int_equal(answer_o(olen, &o, "x86_64", "clone3"), RET_ENOSYS);
+	assert_int_equal(answer_o(olen, &o, "x86_64", "close_range"), RET_ENOSYS);
+
+	/* a named syscall keeps its answer, a permissive filter is left alone */
+	struct sock_filter named[] = {
+		LD_ARCH, JEQ(AUDIT_ARCH_X86_64, 1, 0), KILL,
+		LD_NR, JEQ(435, 3, 0), JEQ(439, 2, 0), JGT(440, 1, 0), ALLOW, EPERM_,
+	};
+	struct sock_filter permissive[] = {
+		LD_ARCH, JEQ(AUDIT_ARCH_X86_64, 1, 0), KILL,
+		LD_NR, JEQ(440, 0, 1), EPERM_, ALLOW,
+	};
+	o.strategy = ANALYZE_MAX_KNOWN;
+	o.baseline = 0;
+	memcpy(orig, named, sizeof(named));
+	assert_int_equal(answer_o(N(named), &o, "x86_64", "clone3"), SECCOMP_RET_ERRNO | EPERM);
+	assert_int_equal(answer_o(N(named), &o, "x86_64", "close_range"), SECCOMP_RET_ALLOW);
+	memcpy(orig, permissive, sizeof(permissive));
+	assert_int_equal(answer_o(N(permissive), &o, "x86_64", "clone3"), SECCOMP_RET_ALLOW);
+}
+
+/* A fallback-safe stub that would not fit in 4096 instructions: plain
+ * max-known, and the report says why. */
+static void test_fallback_too_big(void **state)
+{
+	size_t olen = load_corpus("docker-default-v20.10.0.bpf", orig);
+	const struct arch_abi *abi = x86_64();
+	struct analyze_opts o = test_opts;
+	size_t pad, plen, mk, fb, i;
+
+	(void)state;
+	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	mk = work.rep.stub_len;
+	o.fallback = systab_fallback(&o.nfallback);
+	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	fb = work.rep.stub_len;
+	assert_true(fb > mk);
+	pad = CBPF_MAX_INSNS - olen - mk - 1;
+	memmove(orig + pad, orig, olen * sizeof(orig[0]));
+	for (i = 0; i < pad; i++)
+		orig[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0);
+	olen += pad;
+	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(plen, CBPF_MAX_INSNS);
+	assert_true(work.rep.narrowed);
+	assert_int_equal(work.rep.abi[0].nfallback, 0);
+	assert_string_equal(work.rep.why, "patched with plain max-known: fallback-safe "
+			    "syscalls would exceed 4096 instructions");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +395,8 @@ int main(void)
 		cmocka_unit_test(test_split_ranges),
 		cmocka_unit_test(test_too_many_ranges),
 		cmocka_unit_test(test_too_big),
+		cmocka_unit_test(test_fallback_safe),
+		cmocka_unit_test(test_fallback_too_big),
 	};
 
 	return run_group("kver", tests, N(tests));

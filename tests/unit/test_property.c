@@ -18,15 +18,64 @@ static struct sock_filter orig[CBPF_MAX_INSNS];
 static struct sock_filter maxknown[CBPF_MAX_INSNS];
 
 /* Both strategies; kernel-version with the baseline found and with an old
- * one given (more numbers stubbed). */
-static const struct analyze_opts strategies[] = {
+ * one given (more numbers stubbed); the fallback-safe rule with the
+ * built-in set on both, and with every syscall name (the most ranges
+ * below the largest known number). main() fills in the sets. */
+static struct analyze_opts strategies[] = {
 	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = RET_ENOSYS },
 	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = RET_ENOSYS,
 	  .strategy = ANALYZE_KERNEL_VERSION },
 	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = RET_ENOSYS,
 	  .strategy = ANALYZE_KERNEL_VERSION, .baseline = SYSTAB_KV(3, 10) },
+	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = RET_ENOSYS },
+	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = RET_ENOSYS,
+	  .strategy = ANALYZE_KERNEL_VERSION },
+	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = RET_ENOSYS },
 };
-static const char *const strategy_names[] = { "max-known", "kernel-version", "kernel-version 3.10" };
+static const char *const strategy_names[] = {
+	"max-known", "kernel-version", "kernel-version 3.10", "max-known+fallback",
+	"kernel-version+fallback", "max-known+all-fallback",
+};
+
+static const char *opts_name(const struct analyze_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < N(strategies); i++)
+		if (o == &strategies[i])
+			return strategy_names[i];
+	return o->strategy ? "kernel-version" : "max-known";
+}
+
+/* Every name offset of every table, ascending. */
+static uint16_t every_name[2048];
+
+static size_t collect_every_name(void)
+{
+	size_t n, na, i, j, k = 0;
+	const struct arch_abi *all = arch_all(&na);
+	const struct systab_ent *t;
+	uint16_t v;
+
+	for (i = 0; i < na; i++) {
+		t = systab_abi(&all[i], &n);
+		for (j = 0; j < n; j++) {
+			size_t m = 0;
+
+			while (m < k && every_name[m] != t[j].name)
+				m++;
+			if (m == k && k < N(every_name))
+				every_name[k++] = t[j].name;
+		}
+	}
+	for (i = 1; i < k; i++) {	/* insertion sort */
+		v = every_name[i];
+		for (j = i; j > 0 && every_name[j - 1] > v; j--)
+			every_name[j] = every_name[j - 1];
+		every_name[j] = v;
+	}
+	return k;
+}
 
 struct tally {
 	unsigned long runs, enosys;
@@ -140,8 +189,7 @@ static struct tally check_filter_opts(const char *what,
 	sweep_arch(work.out, plen, olen, 0x12345678, &t);
 	sweep_random(work.out, plen, olen, &t);
 	print_message("  %-48s %-19s %5zu+%-3zu insns %8lu runs %7lu ENOSYS\n",
-		      what, opts->strategy ? opts->baseline ? strategy_names[2] :
-		      strategy_names[1] : strategy_names[0], olen, plen - olen,
+		      what, opts_name(opts), olen, plen - olen,
 		      t.runs, t.enosys);
 	return t;
 }
@@ -550,5 +598,9 @@ int main(void)
 		cmocka_unit_test(test_keep_number),
 	};
 
+	strategies[3].fallback = systab_fallback(&strategies[3].nfallback);
+	strategies[4].fallback = systab_fallback(&strategies[4].nfallback);
+	strategies[5].nfallback = collect_every_name();
+	strategies[5].fallback = every_name;
 	return run_group("property", tests, N(tests));
 }
