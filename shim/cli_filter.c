@@ -152,6 +152,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct opts *o,
 		{ "baseline", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "summary", no_argument, NULL, 'S' },
+		{ "no-fallback", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc = 0;
@@ -159,6 +160,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct opts *o,
 	memset(o, 0, sizeof(*o));
 	o->an.deny = ANALYZE_DENY_DEFAULT;
 	o->an.stub_ret = cbpf_ret_errno(ENOSYS);
+	o->an.fallback = systab_fallback(&o->an.nfallback);
 	optind = 0;
 	while (rc == 0 && (c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if (c == 'a')
@@ -169,6 +171,8 @@ static int parse_opts(int argc, char **argv, const char *usage, struct opts *o,
 			o->json = true;
 		else if (c == 'S')
 			o->summary = true;
+		else if (c == 'F')
+			o->an.nfallback = 0;
 		else if (c == 's' && strcmp(optarg, "max-known") == 0)
 			o->an.strategy = ANALYZE_MAX_KNOWN;
 		else if (c == 's' && strcmp(optarg, "kernel-version") == 0)
@@ -287,7 +291,41 @@ static void print_ranges(FILE *f, const struct analyze_abi *a, const char *sep)
 			r ? sep : " ", a->ranges[r].lo, a->ranges[r].hi);
 }
 
-static void print_abi(const struct analyze_abi *a)
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+/* The syscalls @a answers ENOSYS through the fallback-safe rule, as
+ * "clone3, close_range" (text) or "\"clone3\", \"close_range\"" (JSON). */
+static void print_fallback(const struct patch_report *rep, const struct analyze_abi *a,
+			   bool json)
+{
+	const struct systab_ent *t;
+	size_t n, i, k = 0;
+
+	t = systab_abi(a->abi, &n);
+	for (i = 0; i < n; i++) {
+		if (!analyze_by_fallback(a, rep->fallback, rep->nfallback, &t[i]))
+			continue;
+		printf("%s", k++ ? ", " : json ? "" : " ");
+		if (json)
+			json_str(systab_name(&t[i]));
+		else
+			printf("%s", systab_name(&t[i]));
+	}
+}
+
+static void print_abi(const struct patch_report *rep, const struct analyze_abi *a)
 {
 	const struct systab_ent *e = systab_by_nr(a->abi, a->max_known);
 	char act[48], kv[8];
@@ -309,6 +347,11 @@ static void print_abi(const struct analyze_abi *a)
 	if (a->strategy == ANALYZE_KERNEL_VERSION)
 		printf("  kernel-version baseline %s: %u newer syscalls below the largest known\n",
 		       systab_kver_str(a->baseline, kv), a->nadded);
+	if (a->nfallback) {
+		printf("  fallback-safe syscalls below the largest known (%u):", a->nfallback);
+		print_fallback(rep, a, false);
+		printf("\n");
+	}
 	printf("  ENOSYS for numbers");
 	print_ranges(stdout, a, ", ");
 	printf("\n  syscalls answered ENOSYS (%zu):", each_stubbed(a, NULL, NULL));
@@ -376,20 +419,6 @@ static void print_disasm(const struct sock_filter *prog, size_t len,
 		printf("%s\n", disasm_insn(prog, pc, ctx, fallback, line, sizeof(line)));
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static void json_name(const struct systab_ent *e, size_t i, void *arg)
 {
 	(void)arg;
@@ -397,7 +426,7 @@ static void json_name(const struct systab_ent *e, size_t i, void *arg)
 	json_str(systab_name(e));
 }
 
-static void json_abi(const struct analyze_abi *a)
+static void json_abi(const struct patch_report *rep, const struct analyze_abi *a)
 {
 	const struct systab_ent *e = systab_by_nr(a->abi, a->max_known);
 	char act[48], kv[8];
@@ -417,6 +446,11 @@ static void json_abi(const struct analyze_abi *a)
 	if (a->strategy == ANALYZE_KERNEL_VERSION)
 		printf(", \"baseline\": \"%s\", \"added\": %u",
 		       systab_kver_str(a->baseline, kv), a->nadded);
+	if (a->nfallback) {
+		printf(", \"fallback_safe\": [");
+		print_fallback(rep, a, true);
+		printf("]");
+	}
 	printf(", \"ranges\": [");
 	for (r = 0; r < a->nranges; r++)
 		printf("%s[%u, %u]", r ? ", " : "", a->ranges[r].lo, a->ranges[r].hi);
@@ -439,7 +473,7 @@ static void json_report(const char *file, const struct sock_filter *orig,
 	printf(",\n  \"instructions\": %zu,\n  \"strategy\": \"%s\",\n  \"abis\": [\n",
 	       olen, strategy_name(rep->strategy));
 	for (i = 0; i < rep->nabis; i++) {
-		json_abi(&rep->abi[i]);
+		json_abi(rep, &rep->abi[i]);
 		printf(i + 1 < rep->nabis ? ",\n" : "\n");
 	}
 	printf("  ],\n  \"stub_instructions\": %zu,\n  \"longest_stub_path\": %zu,\n",
@@ -459,7 +493,7 @@ static void json_report(const char *file, const struct sock_filter *orig,
 
 static const char inspect_usage[] =
 	"usage: enostub inspect FILE.bpf [--arch A[,B...]] [--strategy S]\n"
-	"                       [--baseline V] [--summary] [--json]\n";
+	"                       [--baseline V] [--no-fallback] [--summary] [--json]\n";
 
 int cli_inspect(int argc, char **argv)
 {
@@ -496,7 +530,7 @@ int cli_inspect(int argc, char **argv)
 		       work.rep.stub_len, stub_longest_path(work.out, work.rep.stub_len));
 	printf("\n\n");
 	for (i = 0; i < work.rep.nabis; i++)
-		print_abi(&work.rep.abi[i]);
+		print_abi(&work.rep, &work.rep.abi[i]);
 	printf("\n");
 	print_common(prog, len, plen ? work.out : prog, plen ? plen : len, o.abis[0]);
 	if (hazard)
@@ -507,8 +541,8 @@ int cli_inspect(int argc, char **argv)
 }
 
 static const char patch_usage[] =
-	"usage: enostub patch IN.bpf OUT.bpf [--arch A[,B...]] [--strategy S]\n"
-	"                     [--baseline V]\n";
+	"usage: enostub patch IN.bpf OUT.bpf|- [--arch A[,B...]] [--strategy S]\n"
+	"                     [--baseline V] [--no-fallback]\n";
 
 /* Writes all of @buf to @fd; 0 or -errno. */
 static int write_all(int fd, const void *buf, size_t n)
@@ -813,7 +847,7 @@ static void dump_filter(const struct stack *s, size_t i, struct opts *o)
 		       i ? ",\n" : "", i, s->len[i]);
 		for (a = 0; a < work.rep.nabis; a++) {
 			printf("  ");
-			json_abi(&work.rep.abi[a]);
+			json_abi(&work.rep, &work.rep.abi[a]);
 			printf(a + 1 < work.rep.nabis ? ",\n" : "\n");
 		}
 		printf("    ]}");
@@ -822,7 +856,7 @@ static void dump_filter(const struct stack *s, size_t i, struct opts *o)
 	printf("\nfilter %zu%s: %zu instructions; enostub would: %s\n", i,
 	       i == 0 ? " (newest)" : "", s->len[i], work.rep.why);
 	for (a = 0; a < work.rep.nabis; a++)
-		print_abi(&work.rep.abi[a]);
+		print_abi(&work.rep, &work.rep.abi[a]);
 }
 
 static void dump_verdicts(const struct stack *s, bool json)

@@ -281,6 +281,52 @@ static int parse_allow(struct parser *p, const config_setting_t *s,
 	return 0;
 }
 
+static int cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* fallback_safe: true, false, or the syscall names (of any ABI) to use
+ * instead of the built-in set. */
+static int parse_fallback(struct parser *p, const config_setting_t *s,
+			  struct conf_settings *set)
+{
+	int i, n, id;
+
+	if (s->type == CONFIG_TYPE_BOOL) {
+		set->fallback = s->value.ival ? CONF_FB_BUILTIN : CONF_FB_NONE;
+		return 0;
+	}
+	if (s->type != CONFIG_TYPE_ARRAY && s->type != CONFIG_TYPE_LIST)
+		return fail(p, s->line, "fallback_safe: expected true, false or a list "
+			    "such as [\"clone3\", \"faccessat2\"]");
+	n = p->lc.length(s);
+	if (n > CONF_MAX_FALLBACK)
+		return fail(p, s->line, "fallback_safe: at most %d syscalls", CONF_MAX_FALLBACK);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *el = p->lc.elem(s, (unsigned int)i);
+		const char *v = string_of(p, el);
+
+		id = v ? systab_name_id(v) : -1;
+		if (id < 0)
+			return fail(p, el->line, "fallback_safe: \"%s\" is not a syscall name",
+				    v ? v : "(not a string)");
+		set->fallback_names[i] = (uint16_t)id;
+	}
+	qsort(set->fallback_names, (size_t)n, sizeof(set->fallback_names[0]), cmp_u16);
+	set->nfallback = (uint8_t)n;
+	set->fallback = CONF_FB_LIST;
+	return 0;
+}
+
+const uint16_t *conf_fallback_set(const struct conf_settings *s, size_t *n)
+{
+	if (s->fallback == CONF_FB_BUILTIN)
+		return systab_fallback(n);
+	*n = s->fallback == CONF_FB_LIST ? s->nfallback : 0;
+	return *n ? s->fallback_names : NULL;
+}
+
 static int parse_target(struct parser *p, const config_setting_t *s,
 			struct conf_settings *set)
 {
@@ -360,6 +406,8 @@ static int parse_setting(struct parser *p, const config_setting_t *s,
 		return parse_bool(p, s, &set->no_rseq);
 	if (strcmp(k, "allow_syscalls") == 0)
 		return parse_allow(p, s, set);
+	if (strcmp(k, "fallback_safe") == 0)
+		return parse_fallback(p, s, set);
 	return 1;
 }
 
@@ -654,9 +702,26 @@ const char *conf_errno_name(int err, char *buf, size_t size)
 	return buf;
 }
 
+/* "true", "false" or ["clone3", ...] */
+static void describe_fallback(const struct conf_settings *s, char *buf, size_t size)
+{
+	size_t i;
+
+	if (s->fallback != CONF_FB_LIST) {
+		snprintf(buf, size, "%s", s->fallback == CONF_FB_BUILTIN ? "true" : "false");
+		return;
+	}
+	snprintf(buf, size, "[");
+	for (i = 0; i < s->nfallback; i++)
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s\"%s\"", i ? ", " : "",
+			 systab_name_at(s->fallback_names[i]));
+	snprintf(buf + strlen(buf), size - strlen(buf), "]");
+}
+
 size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
 {
 	char base[16], err[32], deny[96] = "", allow[CONF_MAX_ALLOW * 28] = "";
+	char fb[CONF_MAX_FALLBACK * 28] = "";
 	const char *target = s->target == CONF_LOG_FILE ? s->log_path :
 			     target_names[s->target];
 	const char *name = strerrorname_np(s->err);
@@ -670,6 +735,7 @@ size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
 	for (i = 0; i < s->nallow; i++)
 		snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow),
 			 "%s\"%s\"", i ? ", " : "", conf_allow_name(s, i));
+	describe_fallback(s, fb, sizeof(fb));
 	if (s->baseline)
 		snprintf(base, sizeof(base), "%u.%u", s->baseline >> 8, s->baseline & 0xff);
 	if (name)
@@ -679,11 +745,11 @@ size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
 	n = snprintf(buf, size, "mode = \"%s\"; strategy = \"%s\"; "
 		     "baseline = \"%s\"; errno = %s; deny_actions = [%s]; "
 		     "rseq_guard = %s; no_rseq = %s; allow_syscalls = [%s]; "
-		     "log = { target = \"%s\"; level = \"%s\"; };",
+		     "fallback_safe = %s; log = { target = \"%s\"; level = \"%s\"; };",
 		     mode_names[s->mode],
 		     s->strategy == CONF_KERNEL_VERSION ? "kernel-version" : "max-known",
 		     s->baseline ? base : "auto", err, deny,
 		     s->rseq_guard ? "true" : "false", s->no_rseq ? "true" : "false", allow,
-		     target, level_names[s->level]);
+		     fb, target, level_names[s->level]);
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size ? size - 1 : 0;
 }

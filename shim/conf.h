@@ -40,12 +40,15 @@
 #define CONF_FILE_MAX  (64 * 1024)
 #define CONF_COMM_MAX  16       /* TASK_COMM_LEN */
 #define CONF_MAX_ALLOW 8        /* allow_syscalls entries */
+#define CONF_MAX_FALLBACK 32    /* fallback_safe entries */
 
 enum conf_mode { CONF_PATCH, CONF_DRY_RUN, CONF_OFF };
 enum conf_strategy { CONF_MAX_KNOWN, CONF_KERNEL_VERSION };
 enum conf_target { CONF_LOG_NONE, CONF_LOG_STDERR, CONF_LOG_SYSLOG, CONF_LOG_FILE };
 /* A message is written when its level is at most the configured one. */
 enum conf_level { CONF_ERROR, CONF_NOTICE, CONF_INFO };
+/* fallback_safe: false, true (the built-in set) or a list of names */
+enum conf_fallback { CONF_FB_NONE, CONF_FB_BUILTIN, CONF_FB_LIST };
 
 /* What enostub does with the filters of one program. */
 struct conf_settings {
@@ -60,13 +63,16 @@ struct conf_settings {
 	bool no_rseq;                   /* enostub run: glibc.pthread.rseq=0 */
 	uint8_t nallow;                 /* allow_syscalls: an opt-in weakening */
 	uint16_t allow[CONF_MAX_ALLOW]; /* numbers in the process's own ABI */
+	uint8_t fallback;               /* enum conf_fallback */
+	uint8_t nfallback;              /* CONF_FB_LIST: entries of fallback_names */
+	uint16_t fallback_names[CONF_MAX_FALLBACK]; /* name offsets, ascending */
 	char log_path[CONF_PATH_MAX];   /* target CONF_LOG_FILE */
 };
 
 /* The embedded default, as an initializer. */
 #define CONF_DEFAULTS { .mode = CONF_PATCH, .strategy = CONF_MAX_KNOWN, \
 	.target = CONF_LOG_NONE, .level = CONF_INFO, .err = ENOSYS, \
-	.deny = ANALYZE_DENY_DEFAULT }
+	.deny = ANALYZE_DENY_DEFAULT, .fallback = CONF_FB_BUILTIN }
 
 struct conf_rule {
 	char exe[CONF_PATH_MAX];        /* fnmatch() glob on the executable; "" = any */
@@ -161,6 +167,16 @@ int conf_mode(const char *v);
  * Return: a static string ("?" if the table has no such number).
  */
 const char *conf_allow_name(const struct conf_settings *s, size_t i);
+
+/**
+ * conf_fallback_set() - the fallback-safe syscalls the settings ask for,
+ * as analyze_opts wants them.
+ * @s: the settings
+ * @n: set to the number of entries
+ *
+ * Return: name offsets, ascending (NULL with @n 0 for fallback_safe = false).
+ */
+const uint16_t *conf_fallback_set(const struct conf_settings *s, size_t *n);
 
 /**
  * conf_match() - the settings of the first rule matching @id, else global.

@@ -3,8 +3,9 @@
  * enostub: the command-line tool.
  *
  *   enostub run [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]
- *   enostub inspect FILE.bpf [--arch A] [--strategy S] [--baseline V] [--summary] [--json]
- *   enostub patch IN.bpf OUT.bpf [--arch A] [--strategy S] [--baseline V]
+ *   enostub inspect FILE.bpf [--arch A] [--strategy S] [--baseline V] [--no-fallback]
+ *                   [--summary] [--json]
+ *   enostub patch IN.bpf OUT.bpf [--arch A] [--strategy S] [--baseline V] [--no-fallback]
  *   enostub dump PID [--json]
  *   enostub check-config [FILE] [--exe PATH] [--comm NAME] [--secure]
  *   enostub --help | --version
@@ -27,8 +28,9 @@
 static const char usage[] =
 	"usage: enostub run [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]\n"
 	"       enostub inspect FILE.bpf [--arch A[,B]] [--strategy S] [--baseline V]\n"
-	"                       [--summary] [--json]\n"
+	"                       [--no-fallback] [--summary] [--json]\n"
 	"       enostub patch IN.bpf OUT.bpf|- [--arch A[,B]] [--strategy S] [--baseline V]\n"
+	"                     [--no-fallback]\n"
 	"       enostub dump PID [--json]\n"
 	"       enostub check-config [FILE] [--exe PATH] [--comm NAME] [--secure]\n"
 	"       enostub --help | --version\n"
@@ -38,7 +40,9 @@ static const char usage[] =
 	"              -v: log to stderr, --no-rseq: GLIBC_TUNABLES=glibc.pthread.rseq=0)\n"
 	"inspect       disassemble a raw cBPF filter with syscall and action names,\n"
 	"              and tell what enostub would stub and why (S: max-known or\n"
-	"              kernel-version; V: auto or a release such as 5.4)\n"
+	"              kernel-version; V: auto or a release such as 5.4;\n"
+	"              --no-fallback: leave clone3 and the other fallback-safe\n"
+	"              syscalls to the filter, as fallback_safe = false)\n"
 	"patch         write the patched filter, verified by emulation, or the\n"
 	"              original when it needs no stub; refuses anything unproven\n"
 	"dump          read the filters of a running process (root) and tell what\n"

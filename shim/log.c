@@ -183,8 +183,23 @@ static void add(struct buf *b, const char *fmt, ...)
 		b->n += (size_t)r < b->size - b->n ? (size_t)r : b->size - b->n - 1;
 }
 
-static void add_abis(struct buf *b, const struct patch_report *rep, bool stubbed,
-		     uint8_t want)
+/* ", fallback-safe: clone3 close_range" */
+static void add_fallback(struct buf *b, const struct patch_report *rep,
+			 const struct analyze_abi *a)
+{
+	const struct systab_ent *t;
+	size_t i, n, k = 0;
+
+	if (!a->nfallback)
+		return;
+	t = systab_abi(a->abi, &n);
+	for (i = 0; i < n; i++) {
+		if (analyze_by_fallback(a, rep->fallback, rep->nfallback, &t[i]))
+			add(b, "%s%s", k++ ? " " : ", fallback-safe: ", systab_name(&t[i]));
+	}
+}
+
+static void add_abis(struct buf *b, const struct patch_report *rep, bool stubbed)
 {
 	char kv[8];
 	size_t i, j;
@@ -208,11 +223,11 @@ static void add_abis(struct buf *b, const struct patch_report *rep, bool stubbed
 		if (a->strategy == ANALYZE_KERNEL_VERSION)
 			add(b, ", baseline %s, %u newer syscalls below it",
 			    systab_kver_str(a->baseline, kv), a->nadded);
+		add_fallback(b, rep, a);
 		add(b, ")");
 	}
-	if (stubbed && rep->strategy != want)
-		add(b, "; kernel-version would not fit in 4096 instructions, "
-		    "max-known used");
+	if (stubbed && rep->narrowed)
+		add(b, "; %s", rep->why);
 }
 
 size_t log_format(char *out, size_t size, const struct log_event *ev,
@@ -222,7 +237,6 @@ size_t log_format(char *out, size_t size, const struct log_event *ev,
 	const struct patch_report *rep = ev->rep;
 	char num[16];
 	const char *err = conf_errno_name(s->err, num, sizeof(num));
-	uint8_t want;
 
 	if (size == 0)
 		return 0;
@@ -246,11 +260,9 @@ size_t log_format(char *out, size_t size, const struct log_event *ev,
 			add(&b, ", error %d", -ev->rc);
 		add(&b, ")");
 	}
-	want = s->strategy == CONF_KERNEL_VERSION ? ANALYZE_KERNEL_VERSION
-						  : ANALYZE_MAX_KNOWN;
 	if (ev->out_len)
-		add_abis(&b, rep, true, want);
-	add_abis(&b, rep, false, want);
+		add_abis(&b, rep, true);
+	add_abis(&b, rep, false);
 	if (rep->nallowed && ev->out_len) {
 		size_t i;
 

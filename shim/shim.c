@@ -280,6 +280,7 @@ static size_t decide(const struct sock_fprog *prog, const char *via)
 		log_filter(&ev);
 		return 0;
 	}
+	opts.fallback = conf_fallback_set(&conf.set, &opts.nfallback);
 	abis = arch_native(&nabis);
 	for (i = 0; i < conf.set.nallow; i++)
 		allow_nr[i] = abis[0]->nr_base + conf.set.allow[i];

@@ -170,12 +170,19 @@ static const char *const corpus[] = {
 	"docker-default.bpf", "systemd-252-system-service.bpf",
 };
 
-static const struct analyze_opts strategies[] = {
+/* Both strategies alone (fallback_safe = false), then with the built-in
+ * fallback-safe set (main() fills it in): the library's default is [2]. */
+static struct analyze_opts strategies[] = {
+	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = SECCOMP_RET_ERRNO | ENOSYS },
+	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = SECCOMP_RET_ERRNO | ENOSYS,
+	  .strategy = ANALYZE_KERNEL_VERSION },
 	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = SECCOMP_RET_ERRNO | ENOSYS },
 	{ .deny = ANALYZE_DENY_DEFAULT, .stub_ret = SECCOMP_RET_ERRNO | ENOSYS,
 	  .strategy = ANALYZE_KERNEL_VERSION },
 };
-static const char *const strategy_names[] = { "max-known", "kernel-version" };
+static const char *const strategy_names[] = {
+	"max-known", "kernel-version", "max-known+fb", "kernel-vers+fb",
+};
 
 /* Run this program again, fresh from execve(), as @argv with @preload,
  * and read the line it prints. Return: false if it failed. */
@@ -243,7 +250,7 @@ static int first_child(const char *dir, const char *name, const char *strategy,
 	if (getrusage(RUSAGE_SELF, &a))
 		return 1;
 	t0 = now_ns();
-	patch_filter(f, j.len, native, nn, &strategies[*strategy == '1'], &work, &plen);
+	patch_filter(f, j.len, native, nn, &strategies[(*strategy - '0') & 3], &work, &plen);
 	patch = now_ns() - t0;
 	if (getrusage(RUSAGE_SELF, &b) || plen == 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
@@ -272,7 +279,7 @@ static struct first_fig first_patch(const char *dir, const char *name, size_t s)
 	double patch[2 * FIRST_ROUNDS], faults[2 * FIRST_ROUNDS];
 	double attach[2][FIRST_ROUNDS], ratio[FIRST_ROUNDS];
 	char *argv[] = { "bench", "--first", (char *)dir, (char *)name,
-			 s ? "1" : "0", NULL, NULL };
+			 (char []){ (char)('0' + s), '\0' }, NULL, NULL };
 	struct first_fig r;
 	char out[128];
 	long nf;
@@ -371,6 +378,12 @@ static void bench_sets(const char *dir)
 					       systab_kver_str(t[j].kver, kv));
 			}
 		}
+		patch_filter(f, len, &abi, 1, &strategies[2], &work, &plen);
+		printf("; fallback-safe adds %u:", a->nfallback);
+		for (j = 0; j < n; j++)
+			if (analyze_by_fallback(a, strategies[2].fallback,
+						strategies[2].nfallback, &t[j]))
+				printf(" %s", systab_name(&t[j]));
 		printf("\n");
 	}
 }
@@ -537,6 +550,8 @@ static void bench_hot_path(const char *dir)
 
 int main(int argc, char **argv)
 {
+	strategies[2].fallback = systab_fallback(&strategies[2].nfallback);
+	strategies[3].fallback = systab_fallback(&strategies[3].nfallback);
 	if (argc == 4 && !strcmp(argv[1], "--install"))
 		return install_child(argv[2], argv[3]);
 	if (argc == 6 && !strcmp(argv[1], "--first"))

@@ -34,6 +34,7 @@
 #include "../integration/runner.h"
 
 #define DOCKER_2019 CORPUS_DIR "/docker-default-v19.03.0.bpf"
+#define DOCKER_2020 CORPUS_DIR "/docker-default-v20.10.0.bpf"
 #define RUNC_2019 CORPUS_DIR "/runc-1.1.5-patched-docker-default-v19.03.0.bpf"
 #define SYSTEMD_252 CORPUS_DIR "/systemd-252-system-service.bpf"
 /* Debian's python3, not one earlier on someone's PATH */
@@ -489,6 +490,22 @@ static void test_crun(void **state)
 	assert_int_equal(count(r.out, "enostub:"), 1);
 	assert_true(has_text(&r, "enostub: crun[1]: seccomp filter of 880 instructions: patched"));
 	printf("  python3 in a crun container: no thread without, a thread with the shim\n");
+
+	/* Docker 20.10.0-20.10.9: faccessat2 named, clone3 not; the default
+	 * configuration's fallback-safe rule answers clone3 ENOSYS */
+	snprintf(bundle, sizeof(bundle), "%s/bundle-docker-2020", tmpdir);
+	write_bundle(bundle, "\"thread\", \"eaccess:/\"", DOCKER_2020);
+	crun_run(WITHOUT, bundle, conf, &r);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "thread=can't start new thread"));
+	assert_true(has(&r, "eaccess=True"));
+	crun_run(WITH, bundle, conf, &r);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "thread=ran"));
+	assert_true(has(&r, "eaccess=True"));
+	assert_true(has_text(&r, "largest known 439, fallback-safe: clone3 close_range)"));
+	printf("  the same with Docker's 20.10.0 profile: clone3 answered ENOSYS as "
+	       "fallback-safe\n");
 }
 
 /* ---- a threaded program installs Docker's 2019 profile with TSYNC ----- */

@@ -128,6 +128,14 @@ static void test_inspect_golden(void **state)
 		golden("kv.txt", "inspect-kernel-version-docker-default-v20.10.0.txt");
 	}
 	{
+		/* --no-fallback: exactly what max-known gave before the rule */
+		char *argv[] = { CLI_PATH, "inspect", "--summary", "--no-fallback",
+				 "corpus/docker-default-v20.10.0.bpf", NULL };
+
+		assert_int_equal(run_to("nofb.txt", argv), 0);
+		golden("nofb.txt", "inspect-no-fallback-docker-default-v20.10.0.txt");
+	}
+	{
 		char *argv[] = { CLI_PATH, "inspect", "corpus/docker-default-v19.03.0.bpf", NULL };
 
 		assert_int_equal(run_to("full.txt", argv), 0);
@@ -467,7 +475,13 @@ static void dump_live(char *const envp[], const char *faccessat2)
 	assert_non_null(strstr(buf, strcmp(faccessat2, "EPERM") == 0 ?
 			       "largest known number: 438 (pidfd_getfd, Linux 5.6)" :
 			       "enostub would: no ABI needs a stub"));
-	assert_non_null(strstr(buf, "\n  close_range   EPERM\n"));
+	if (strcmp(faccessat2, "EPERM") == 0)
+		assert_non_null(strstr(buf, "fallback-safe syscalls below the largest "
+				       "known (2): clone3, close_range\n"));
+	/* close_range is fallback-safe: the shim's stub answers ENOSYS too */
+	snprintf(want, sizeof(want), "\n  close_range   %s\n", faccessat2);
+	if (!strstr(buf, want))
+		fail_msg("missing \"%s\" in %s", want, buf);
 	assert_non_null(strstr(buf, "\n  openat2       allowed\n"));
 	snprintf(want, sizeof(want), "\n  faccessat2    %s\n", faccessat2);
 	if (!strstr(buf, want))

@@ -327,12 +327,14 @@ static void test_kernel_version(void **state)
 	assert_true(has_text(&r, "\nclose_range=EPERM\n"));
 	/* glibc 2.36's closefrom falls back to /proc/self/fd on any error */
 	assert_true(has_text(&r, "\nclosefrom-check=ok\n"));
-	write_conf("log = { target = \"stderr\"; };\n");
+	/* max-known alone (close_range is fallback-safe, see below) */
+	write_conf("fallback_safe = false;\nlog = { target = \"stderr\"; };\n");
 	run(&r, HELPER_PATH, Y2020, NULL);
 	assert_true(has_text(&r, "\nclose_range=EPERM\n"));
 	assert_true(has_text(&r, "x86_64: nr 439-4095 (default 0x50001, largest known 438)"));
 
-	write_conf("strategy = \"kernel-version\";\nlog = { target = \"stderr\"; };\n");
+	write_conf("strategy = \"kernel-version\"; fallback_safe = false;\n"
+		   "log = { target = \"stderr\"; };\n");
 	run(&r, HELPER_PATH, Y2020, NULL);
 	assert_true(has_text(&r, "\nclose_range=ENOSYS\n"));
 	assert_true(has_text(&r, "\nclosefrom-check=ok\n"));
@@ -340,13 +342,41 @@ static void test_kernel_version(void **state)
 	assert_true(has_text(&r, "x86_64: nr 335-336,436-436,439-4095 (default 0x50001, "
 			     "largest known 438, baseline 5.6, 3 newer syscalls below it)"));
 
-	write_conf("strategy = \"kernel-version\"; baseline = \"5.9\";\n");
+	write_conf("strategy = \"kernel-version\"; baseline = \"5.9\"; fallback_safe = false;\n");
 	run(&r, HELPER_PATH, Y2020, NULL);
 	assert_true(has_text(&r, "\nclose_range=EPERM\n"));
 
 	write_conf("programs = ( { comm = \"helper\"; strategy = \"kernel-version\"; } );\n");
 	run(&r, HELPER_PATH, Y2020, NULL);
 	assert_true(has_text(&r, "\nclose_range=ENOSYS\n"));
+}
+
+/* Docker's v20.10.0 profile (until 20.10.10) names faccessat2 but not
+ * clone3: with the default configuration clone3 answers ENOSYS through the
+ * fallback-safe rule and threads start; fallback_safe = false restores
+ * the old answer, per program too. */
+#define V20 "prctl:" CORPUS_DIR "/docker-default-v20.10.0.bpf clone3 faccessat2 pthread"
+
+static void test_fallback_safe(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_env(&r, HELPER_PATH, V20, "LD_PRELOAD=", NULL);
+	assert_true(has_text(&r, "\nclone3=EPERM\nfaccessat2=ok\npthread=EPERM\n"));
+	write_conf("log = { target = \"stderr\"; };\n");
+	run(&r, HELPER_PATH, V20, NULL);
+	assert_true(has_text(&r, "\nclone3=ENOSYS\nfaccessat2=ok\npthread=ok\n"));
+	assert_true(has_text(&r, "x86_64: nr 435-436,440-4095 (default 0x50001, largest "
+			     "known 439, fallback-safe: clone3 close_range)"));
+	write_conf("fallback_safe = [\"close_range\"];\n");
+	run(&r, HELPER_PATH, V20 " close_range", NULL);
+	assert_true(has_text(&r, "\nclone3=EPERM\nfaccessat2=ok\npthread=EPERM\n"
+			     "close_range=ENOSYS\n"));
+	write_conf("programs = ( { comm = \"helper\"; fallback_safe = false; } );\n");
+	run(&r, HELPER_PATH, V20 " close_range", NULL);
+	assert_true(has_text(&r, "\nclone3=EPERM\nfaccessat2=ok\npthread=EPERM\n"
+			     "close_range=EPERM\n"));
 }
 
 /* allow_syscalls: the opt-in weakening, the rseq remedy inside the
@@ -382,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_read_before_jail),
 		cmocka_unit_test(test_filter_before_constructor),
 		cmocka_unit_test(test_kernel_version),
+		cmocka_unit_test(test_fallback_safe),
 		cmocka_unit_test(test_allow_syscalls),
 	};
 

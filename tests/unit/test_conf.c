@@ -27,6 +27,7 @@ static void test_defaults(void **state)
 	assert_int_equal(d.err, ENOSYS);
 	assert_int_equal(d.deny, ANALYZE_DENY_DEFAULT);
 	assert_int_equal(d.target, CONF_LOG_NONE);
+	assert_int_equal(d.fallback, CONF_FB_BUILTIN);
 	assert_int_equal(parse(""), 0);
 	assert_int_equal(f.nrules, 0);
 	assert_memory_equal(&f.global, &d, sizeof(d));
@@ -36,6 +37,9 @@ static void test_defaults(void **state)
 
 static void test_every_key(void **state)
 {
+	const uint16_t *set;
+	size_t n, m;
+
 	(void)state;
 	assert_int_equal(parse(
 		"mode = \"dry-run\";\n"
@@ -66,6 +70,22 @@ static void test_every_key(void **state)
 	assert_int_equal(f.global.deny, 0);
 	assert_int_equal(f.global.target, CONF_LOG_SYSLOG);
 	assert_int_equal(f.global.level, CONF_INFO);	/* default kept */
+	/* fallback_safe: the built-in set, none, or names of any ABI */
+	assert_int_equal(parse("fallback_safe = false;"), 0);
+	assert_int_equal(f.global.fallback, CONF_FB_NONE);
+	assert_null(conf_fallback_set(&f.global, &n));
+	assert_int_equal(n, 0);
+	assert_int_equal(parse("fallback_safe = true;"), 0);
+	assert_ptr_equal(conf_fallback_set(&f.global, &n), systab_fallback(&m));
+	assert_int_equal(n, m);
+	assert_int_equal(parse("fallback_safe = [\"statx\", \"clone3\", \"futex_time64\"];\n"
+			       "programs = ( { comm = \"x\"; fallback_safe = false; } );"), 0);
+	set = conf_fallback_set(&f.global, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(systab_name_at(set[0]), "clone3");	/* ascending */
+	assert_string_equal(systab_name_at(set[1]), "futex_time64");
+	assert_string_equal(systab_name_at(set[2]), "statx");
+	assert_int_equal(f.rule[0].set.fallback, CONF_FB_NONE);
 	/* libconfig's list syntax works as well as its array syntax */
 	assert_int_equal(parse("deny_actions = (\"trap\");"), 0);
 	assert_int_equal(f.global.deny, ANALYZE_DENY_TRAP);
@@ -106,6 +126,8 @@ static void test_errors(void **state)
 		{ "programs = ( { comm = 7; } );", "t.conf:1: comm: expected a non-empty string" },
 		{ "programs = ( { exe = \"/x\"; mode = \"never\"; } );", "t.conf:1: mode: \"never\" is not one of" },
 		{ "\n@include \"/etc/passwd\"\n", "t.conf:2: @include is not supported" },
+		{ "fallback_safe = \"clone3\";", "t.conf:1: fallback_safe: expected true, false or a list" },
+		{ "fallback_safe = [\"clone3\",\n\"clone4\"];", "t.conf:2: fallback_safe: \"clone4\" is not a syscall name" },
 		/* a weakening is never selected by a name the caller chooses */
 		{ "programs = (\n { comm = \"legacyapp\"; allow_syscalls = [\"rseq\"]; } );",
 		  "t.conf:2: allow_syscalls: a rule with comm cannot set it" },
@@ -347,6 +369,8 @@ static void test_describe(void **state)
 		"deny_actions = [\"trap\", \"user_notif\"];"
 		"log = { target = \"/tmp/x\"; level = \"error\"; };",
 		"mode = \"off\"; deny_actions = []; log = { target = \"syslog\"; };",
+		"fallback_safe = false;",
+		"fallback_safe = [\"clone3\", \"statx\"];",
 	};
 	struct conf_settings s;
 	char text[1024];
@@ -364,6 +388,10 @@ static void test_describe(void **state)
 	assert_int_equal(parse("errno = 4000;"), 0);
 	conf_describe(&f.global, text, sizeof(text));
 	assert_non_null(strstr(text, "errno = 4000;"));
+	assert_non_null(strstr(text, "fallback_safe = true;"));
+	assert_int_equal(parse("fallback_safe = [\"statx\", \"clone3\"];"), 0);
+	conf_describe(&f.global, text, sizeof(text));
+	assert_non_null(strstr(text, "fallback_safe = [\"clone3\", \"statx\"];"));
 }
 
 /* The search: $ENOSTUB_CONFIG, ignored in secure mode; errors kept. */
