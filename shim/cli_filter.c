@@ -5,6 +5,7 @@
  * files and processes and prints.
  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -325,11 +326,67 @@ static void print_fallback(const struct patch_report *rep, const struct analyze_
 	}
 }
 
-static void print_abi(const struct patch_report *rep, const struct analyze_abi *a)
+/* The answer of @prog for number @nr of @a's ABI. */
+static uint32_t answer_nr(const struct sock_filter *prog, size_t len,
+			  const struct analyze_abi *a, uint32_t nr)
+{
+	struct seccomp_data d = { .nr = (int)nr, .arch = a->abi->audit };
+
+	return cbpf_run(prog, len, &d);
+}
+
+/*
+ * Does @prog already carry an ENOSYS stub for @a's ABI (enostub's, runc's)?
+ * Every number is known, and the top of the ABI's numbers answers
+ * ERRNO(ENOSYS): then *lo is where that run of ENOSYS starts.
+ */
+static bool carries_stub(const struct sock_filter *prog, size_t len,
+			 const struct analyze_abi *a, uint32_t *lo)
+{
+	const uint32_t enosys = cbpf_ret_errno(ENOSYS);
+	uint32_t nr = a->abi->nr_last;
+
+	if (a->verdict != ANALYZE_FULL || answer_nr(prog, len, a, nr) != enosys)
+		return false;
+	while (nr > a->abi->nr_base && answer_nr(prog, len, a, nr - 1) == enosys)
+		nr--;
+	*lo = nr;
+	return true;
+}
+
+/* "x86_64: no stub: it already carries an ENOSYS stub", its numbers, and
+ * the named syscalls below them that answer ENOSYS too. */
+static void print_carried(const struct sock_filter *prog, size_t len,
+			  const struct analyze_abi *a, uint32_t lo)
+{
+	const struct systab_ent *t;
+	size_t n, i, k = 0;
+
+	printf("%s: no stub: it already carries an ENOSYS stub\n", a->abi->name);
+	printf(a->abi->nr_base >= 0x10000 ? "  numbers %#x-%#x answer ENOSYS\n" :
+	       "  numbers %u-%u answer ENOSYS\n", lo, a->abi->nr_last);
+	t = systab_abi(a->abi, &n);
+	for (i = 0; i < n; i++) {
+		if (a->abi->nr_base + t[i].nr >= lo ||
+		    answer_nr(prog, len, a, a->abi->nr_base + t[i].nr) != cbpf_ret_errno(ENOSYS))
+			continue;
+		printf("%s%s", k++ ? ", " : "  below them, ENOSYS too: ", systab_name(&t[i]));
+	}
+	if (k)
+		printf("\n");
+}
+
+static void print_abi(const struct sock_filter *prog, size_t len,
+		      const struct patch_report *rep, const struct analyze_abi *a)
 {
 	const struct systab_ent *e = systab_by_nr(a->abi, a->max_known);
 	char act[48], kv[8];
+	uint32_t lo;
 
+	if (carries_stub(prog, len, a, &lo)) {
+		print_carried(prog, len, a, lo);
+		return;
+	}
 	printf("%s: %s: %s\n", a->abi->name,
 	       a->verdict == ANALYZE_STUB ? "stub" : "no stub", a->why);
 	if (a->has_known)
@@ -530,7 +587,7 @@ int cli_inspect(int argc, char **argv)
 		       work.rep.stub_len, stub_longest_path(work.out, work.rep.stub_len));
 	printf("\n\n");
 	for (i = 0; i < work.rep.nabis; i++)
-		print_abi(&work.rep, &work.rep.abi[i]);
+		print_abi(prog, len, &work.rep, &work.rep.abi[i]);
 	printf("\n");
 	print_common(prog, len, plen ? work.out : prog, plen ? plen : len, o.abis[0]);
 	if (hazard)
@@ -750,14 +807,46 @@ int cli_patch(int argc, char **argv)
 	return 0;
 }
 
-#define DUMP_MAX 64
-
+/* The filters of a process, index 0 the oldest: PTRACE_SECCOMP_GET_FILTER's
+ * order. The kernel bounds how many there are (32768 instructions, each
+ * filter counting 4 more), not this. */
 struct stack {
-	struct sock_filter *p[DUMP_MAX];    /* index 0: the newest filter */
-	size_t len[DUMP_MAX];
-	size_t n;
+	struct sock_filter **p;
+	size_t *len;
+	size_t n, cap;
 };
 
+/* The process being dumped. */
+struct target {
+	long pid;
+	char comm[64];
+	const struct arch_abi *abi;     /* of its executable */
+	char kind[48];                  /* "a 64-bit x86_64 program" */
+	int rseq;                       /* registered rseq: 1, 0, -1 unknown */
+};
+
+#ifndef PF_KTHREAD
+#define PF_KTHREAD 0x00200000
+#endif
+
+static int stack_grow(struct stack *s)
+{
+	size_t cap = s->cap ? 2 * s->cap : 16;
+	struct sock_filter **p = realloc(s->p, cap * sizeof(*p));
+	size_t *len;
+
+	if (!p)
+		return -fail("out of memory");
+	s->p = p;
+	len = realloc(s->len, cap * sizeof(*len));
+	if (!len)
+		return -fail("out of memory");
+	s->len = len;
+	s->cap = cap;
+	return 0;
+}
+
+/* Filter @i of @pid into @s: 0, 1 when there is none, -1 on error. */
 static int get_filter(pid_t pid, size_t i, struct stack *s)
 {
 	long n = ptrace(PTRACE_SECCOMP_GET_FILTER, pid, (void *)i, NULL);
@@ -773,6 +862,8 @@ static int get_filter(pid_t pid, size_t i, struct stack *s)
 	if (n <= 0 || n > CBPF_MAX_INSNS)
 		return -fail("PTRACE_SECCOMP_GET_FILTER %zu: %s", i,
 			     n < 0 ? strerror(errno) : "bad length");
+	if (i == s->cap && stack_grow(s))
+		return -1;
 	s->p[i] = calloc((size_t)n, sizeof(struct sock_filter));
 	if (!s->p[i])
 		return -fail("out of memory");
@@ -783,39 +874,206 @@ static int get_filter(pid_t pid, size_t i, struct stack *s)
 	return 0;
 }
 
-static int read_stack(pid_t pid, struct stack *s)
+/* The first line of @path into @buf ("" if unreadable). */
+static void first_line(const char *path, char *buf, size_t size)
 {
-	int st, rc = 0;
+	FILE *fp = fopen(path, "re");
+
+	buf[0] = '\0';
+	if (!fp)
+		return;
+	if (!fgets(buf, (int)size, fp))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(fp);
+}
+
+/* The first line of /proc/PID/NAME into @buf ("" if unreadable). */
+static void proc_line(long pid, const char *name, char *buf, size_t size)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%ld/%s", pid, name);
+	first_line(path, buf, size);
+}
+
+/* The tracer of @pid from /proc/PID/status, 0 if none. */
+static long tracer_of(long pid)
+{
+	char path[64], line[256];
+	long tracer = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	fp = fopen(path, "re");
+	if (!fp)
+		return 0;
+	while (fgets(line, sizeof(line), fp))
+		if (sscanf(line, "TracerPid: %ld", &tracer) == 1)
+			break;
+	fclose(fp);
+	return tracer;
+}
+
+/* PTRACE_SEIZE refused @t with EPERM: say what is really wrong. */
+static int seize_refused(const struct target *t)
+{
+	char stat[1024], comm[64];
+	const char *p;
+	unsigned long flags = 0;
+	long tracer;
+	char state = '?';
+
+	proc_line(t->pid, "stat", stat, sizeof(stat));
+	p = strrchr(stat, ')');
+	if (p)
+		sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags);
+	if (state == 'Z' || state == 'X')
+		return fail("%ld (%s) is a zombie: it has exited (its parent has not "
+			    "reaped it yet) and has no filters left", t->pid, t->comm);
+	if (flags & PF_KTHREAD)
+		return fail("%ld (%s) is a kernel thread: kernel threads have no "
+			    "seccomp filters", t->pid, t->comm);
+	tracer = tracer_of(t->pid);
+	if (tracer) {
+		proc_line(tracer, "comm", comm, sizeof(comm));
+		return fail("%ld (%s) is already traced by process %ld (%s): a process "
+			    "has one tracer at a time", t->pid, t->comm, tracer, comm);
+	}
+	if (geteuid() != 0)
+		return fail("cannot trace %ld: %s (needs CAP_SYS_PTRACE, and "
+			    "CAP_SYS_ADMIN to read filters: run as root)", t->pid,
+			    strerror(EPERM));
+	first_line("/proc/sys/kernel/yama/ptrace_scope", comm, sizeof(comm));
+	return fail("cannot trace %ld: %s, even as root (kernel.yama.ptrace_scope "
+		    "is %s; else a security module refuses)", t->pid, strerror(EPERM),
+		    comm[0] ? comm : "not set");
+}
+
+/* PTRACE_GET_RSEQ_CONFIGURATION (Linux 5.13) */
+struct rseq_conf {
+	uint64_t abi_pointer;
+	uint32_t abi_size, signature, flags, pad;
+};
+
+static int read_stack(struct target *t, struct stack *s)
+{
+	pid_t pid = (pid_t)t->pid;
+	struct rseq_conf rc;
+	int st, rc_get = 0;
 	size_t i;
 
 	if (ptrace(PTRACE_SEIZE, pid, NULL, NULL)) {
 		if (errno == ESRCH)
 			return fail("%d: no such process", (int)pid);
-		return fail("cannot trace %d: %s (needs CAP_SYS_PTRACE, and "
-			    "CAP_SYS_ADMIN to read filters: run as root)", (int)pid,
-			    strerror(errno));
+		if (errno == EPERM)
+			return seize_refused(t);
+		return fail("cannot trace %d: %s", (int)pid, strerror(errno));
 	}
 	if (ptrace(PTRACE_INTERRUPT, pid, NULL, NULL) || waitpid(pid, &st, __WALL) != pid ||
 	    !WIFSTOPPED(st)) {
-		rc = fail("%d: could not stop it to read its filters", (int)pid);
+		rc_get = fail("%d: could not stop it to read its filters", (int)pid);
 		goto out;
 	}
-	for (i = 0; i < DUMP_MAX && rc == 0; i++)
-		rc = get_filter(pid, i, s);
-	rc = rc < 0 ? 1 : 0;
+	for (i = 0; rc_get == 0; i++)
+		rc_get = get_filter(pid, i, s);
+	rc_get = rc_get < 0 ? 1 : 0;
+	memset(&rc, 0, sizeof(rc));
+	t->rseq = ptrace(PTRACE_GET_RSEQ_CONFIGURATION, pid, (void *)sizeof(rc), &rc) < 0 ?
+		  -1 : rc.abi_pointer != 0;
 out:
 	ptrace(PTRACE_DETACH, pid, NULL, NULL);
-	return rc;
+	return rc_get;
 }
 
-/* What the kernel answers with every filter: the most severe action wins,
- * the newest filter among equals. */
+/* ELF e_machine, class, byte order, flag -> ABI. */
+static const struct elf_abi {
+	uint16_t machine;
+	uint8_t class, data;    /* 0: any */
+	uint32_t flag;          /* an e_flags bit that must be set, or clear with !flag */
+	bool want;
+	char name[12];
+} elf_abis[] = {
+	{ EM_X86_64, ELFCLASS64, 0, 0, 0, "x86_64" },
+	{ EM_X86_64, ELFCLASS32, 0, 0, 0, "x32" },
+	{ EM_386, 0, 0, 0, 0, "x86" },
+	{ EM_AARCH64, 0, 0, 0, 0, "aarch64" },
+	{ EM_ARM, 0, 0, 0, 0, "arm" },
+	{ EM_MIPS, ELFCLASS64, ELFDATA2MSB, 0, 0, "mips64" },
+	{ EM_MIPS, ELFCLASS64, ELFDATA2LSB, 0, 0, "mipsel64" },
+	{ EM_MIPS, ELFCLASS32, ELFDATA2MSB, EF_MIPS_ABI2, true, "mips64n32" },
+	{ EM_MIPS, ELFCLASS32, ELFDATA2LSB, EF_MIPS_ABI2, true, "mipsel64n32" },
+	{ EM_MIPS, ELFCLASS32, ELFDATA2MSB, 0, 0, "mips" },
+	{ EM_MIPS, ELFCLASS32, ELFDATA2LSB, 0, 0, "mipsel" },
+	{ EM_PPC64, 0, ELFDATA2MSB, 0, 0, "ppc64" },
+	{ EM_PPC64, 0, ELFDATA2LSB, 0, 0, "ppc64le" },
+	{ EM_PPC, 0, 0, 0, 0, "ppc" },
+	{ EM_S390, ELFCLASS64, 0, 0, 0, "s390x" },
+	{ EM_S390, ELFCLASS32, 0, 0, 0, "s390" },
+	{ EM_PARISC, ELFCLASS64, 0, 0, 0, "parisc64" },
+	{ EM_PARISC, ELFCLASS32, 0, 0, 0, "parisc" },
+	{ EM_RISCV, ELFCLASS64, 0, 0, 0, "riscv64" },
+	{ EM_LOONGARCH, 0, 0, 0, 0, "loongarch64" },
+	{ EM_68K, 0, 0, 0, 0, "m68k" },
+	{ EM_SH, 0, ELFDATA2LSB, 0, 0, "sh" },
+	{ EM_SH, 0, ELFDATA2MSB, 0, 0, "sheb" },
+};
+
+/* A 16- or 32-bit field of an ELF header in its own byte order. */
+static uint32_t elf_field(const unsigned char *h, size_t off, size_t size)
+{
+	uint32_t v = 0;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		v |= (uint32_t)h[off + i] << 8 * (h[EI_DATA] == ELFDATA2MSB ? size - 1 - i : i);
+	return v;
+}
+
+/* The ABI @t's system calls use, from its executable's ELF header; this
+ * build's own when that cannot be read. */
+static void target_abi(struct target *t)
+{
+	unsigned char h[64] = { 0 };
+	char path[64];
+	uint32_t machine, flags;
+	size_t i, nn;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%ld/exe", t->pid);
+	fp = fopen(path, "re");
+	if (fp) {
+		if (fread(h, 1, sizeof(h), fp) != sizeof(h))
+			h[0] = 0;
+		fclose(fp);
+	}
+	t->abi = arch_native(&nn)[0];
+	snprintf(t->kind, sizeof(t->kind), "executable unreadable, assumed %s", t->abi->name);
+	if (memcmp(h, ELFMAG, SELFMAG) != 0)
+		return;
+	machine = elf_field(h, 18, 2);
+	flags = elf_field(h, h[EI_CLASS] == ELFCLASS64 ? 48 : 36, 4);
+	for (i = 0; i < N(elf_abis); i++) {
+		const struct elf_abi *e = &elf_abis[i];
+
+		if (e->machine != machine || (e->class && e->class != h[EI_CLASS]) ||
+		    (e->data && e->data != h[EI_DATA]) || (e->want && !(flags & e->flag)))
+			continue;
+		t->abi = arch_by_name(e->name);
+		snprintf(t->kind, sizeof(t->kind), "a %d-bit %s program",
+			 h[EI_CLASS] == ELFCLASS64 ? 64 : 32, e->name);
+		return;
+	}
+}
+
+/* What the kernel answers with every filter (seccomp_run_filters()): the
+ * lowest action value wins, and among equal ones the newest filter's. */
 static uint32_t stack_answer(const struct stack *s, const struct seccomp_data *d)
 {
 	uint32_t ret = SECCOMP_RET_ALLOW, cur;
 	size_t i;
 
-	for (i = 0; i < s->n; i++) {
+	for (i = s->n; i-- > 0;) {
 		cur = cbpf_run(s->p[i], s->len[i], d);
 		if ((int32_t)(cur & SECCOMP_RET_ACTION_FULL) <
 		    (int32_t)(ret & SECCOMP_RET_ACTION_FULL))
@@ -854,27 +1112,43 @@ static void dump_filter(const struct stack *s, size_t i, struct opts *o)
 		return;
 	}
 	printf("\nfilter %zu%s: %zu instructions; enostub would: %s\n", i,
-	       i == 0 ? " (newest)" : "", s->len[i], work.rep.why);
+	       i + 1 == s->n ? " (newest)" : i == 0 ? " (oldest)" : "", s->len[i],
+	       work.rep.why);
 	for (a = 0; a < work.rep.nabis; a++)
-		print_abi(&work.rep, &work.rep.abi[a]);
+		print_abi(s->p[i], s->len[i], &work.rep, &work.rep.abi[a]);
 }
 
-static void dump_verdicts(const struct stack *s, bool json)
-{
-	size_t nn, i;
-	const struct arch_abi *abi = arch_native(&nn)[0];
-	uint32_t ret, c3, rs;
-	char buf[48];
-	bool hazard;
+#define DUMP_RSEQ_TEXT \
+	"rseq hazard (%s): these filters answer clone3 with ENOSYS and refuse " \
+	"rseq, and %s: the next thread it starts through clone aborts (\"rseq " \
+	"registration failed\"). For its next start: enostub run --no-rseq " \
+	"(GLIBC_TUNABLES=glibc.pthread.rseq=0), allow_syscalls = [\"rseq\"] for " \
+	"that program in the configuration (a deliberate weakening), or " \
+	"rseq_guard = true (threads keep failing cleanly).\n"
 
-	hazard = stack_common(s, abi, "clone3", &c3) && stack_common(s, abi, "rseq", &rs) &&
-		 c3 == cbpf_ret_errno(ENOSYS) &&
-		 (rs & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ALLOW &&
-		 (rs & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_LOG;
+/* clone3 answers ENOSYS, rseq is refused, and rseq was (or may have been)
+ * registered before: a new thread aborts. */
+static bool dump_hazard(const struct stack *s, const struct target *t)
+{
+	uint32_t c3, rs;
+
+	return t->rseq != 0 && stack_common(s, t->abi, "clone3", &c3) &&
+	       stack_common(s, t->abi, "rseq", &rs) && c3 == cbpf_ret_errno(ENOSYS) &&
+	       (rs & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ALLOW &&
+	       (rs & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_LOG;
+}
+
+static void dump_verdicts(const struct stack *s, const struct target *t, bool json)
+{
+	bool hazard = dump_hazard(s, t);
+	uint32_t ret;
+	char buf[48];
+	size_t i;
+
 	printf(json ? "  \"verdicts\": {" : "\nverdicts on %s, all filters together:\n",
-	       abi->name);
+	       t->abi->name);
 	for (i = 0; i < N(common); i++) {
-		if (!stack_common(s, abi, common[i], &ret))
+		if (!stack_common(s, t->abi, common[i], &ret))
 			continue;
 		if (json)
 			printf("%s\n    \"%s\": \"%s\"", i ? "," : "", common[i],
@@ -883,9 +1157,38 @@ static void dump_verdicts(const struct stack *s, bool json)
 			printf("  %-13s %s\n", common[i], short_verdict(ret, buf, sizeof(buf)));
 	}
 	if (json)
-		printf("\n  },\n  \"rseq_hazard\": %s\n}\n", hazard ? "true" : "false");
+		printf("\n  },\n  \"rseq_registered\": %s,\n  \"rseq_hazard\": %s\n}\n",
+		       t->rseq < 0 ? "null" : t->rseq ? "true" : "false",
+		       hazard ? "true" : "false");
 	else if (hazard)
-		printf("\n" RSEQ_TEXT, abi->name);
+		printf("\n" DUMP_RSEQ_TEXT, t->abi->name, t->rseq > 0 ?
+		       "this process registered rseq" :
+		       "if this process registered rseq at startup (glibc 2.35+)");
+}
+
+/* A process id: decimal digits only, 1 .. 2^30 - 1 (PID_MAX_LIMIT). */
+static bool parse_pid(const char *s, long *pid)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*pid = strtol(s, &end, 10);
+	return errno == 0 && *end == '\0' && *pid > 0 && *pid <= 0x3fffffff;
+}
+
+static void dump_header(const struct target *t, const struct stack *s, bool json)
+{
+	if (json) {
+		printf("{\n  \"pid\": %ld,\n  \"comm\": ", t->pid);
+		json_str(t->comm);
+		printf(",\n  \"abi\": \"%s\",\n  \"filters\": [\n", t->abi->name);
+		return;
+	}
+	printf("process %ld (%s): %zu seccomp filter%s%s\n", t->pid, t->comm, s->n,
+	       s->n == 1 ? "" : "s", s->n > 1 ? ", oldest first" : "");
+	printf("ABI: %s (%s)\n", t->abi->name, t->kind);
 }
 
 static const char dump_usage[] = "usage: enostub dump PID [--json]\n";
@@ -893,11 +1196,9 @@ static const char dump_usage[] = "usage: enostub dump PID [--json]\n";
 int cli_dump(int argc, char **argv)
 {
 	static struct stack s;
-	char *end, comm[64] = "?", path[64];
+	static struct target t = { .comm = "?" };
 	struct opts o;
-	long pid;
 	size_t i;
-	FILE *fp;
 	int first, rc;
 
 	rc = parse_opts(argc, argv, dump_usage, &o, &first);
@@ -907,31 +1208,19 @@ int cli_dump(int argc, char **argv)
 		fputs(dump_usage, stderr);
 		return 2;
 	}
-	errno = 0;
-	pid = strtol(argv[first], &end, 10);
-	if (errno || *end || end == argv[first] || pid <= 0 || pid > 0x3fffffff)
+	if (!parse_pid(argv[first], &t.pid))
 		return fail("\"%s\" is not a process id", argv[first]);
-	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-	fp = fopen(path, "r");
-	if (fp) {
-		if (fgets(comm, sizeof(comm), fp))
-			comm[strcspn(comm, "\n")] = '\0';
-		fclose(fp);
-	}
-	if (read_stack((pid_t)pid, &s))
+	proc_line(t.pid, "comm", t.comm, sizeof(t.comm));
+	if (!t.comm[0])
+		snprintf(t.comm, sizeof(t.comm), "?");
+	if (read_stack(&t, &s))
 		return 1;
-	if (o.json) {
-		printf("{\n  \"pid\": %ld,\n  \"comm\": ", pid);
-		json_str(comm);
-		printf(",\n  \"filters\": [\n");
-	} else {
-		printf("process %ld (%s): %zu seccomp filter%s, newest first\n", pid,
-		       comm, s.n, s.n == 1 ? "" : "s");
-	}
+	target_abi(&t);
+	dump_header(&t, &s, o.json);
 	for (i = 0; i < s.n; i++)
 		dump_filter(&s, i, &o);
 	if (o.json)
 		printf("\n  ],\n");
-	dump_verdicts(&s, o.json);
+	dump_verdicts(&s, &t, o.json);
 	return 0;
 }

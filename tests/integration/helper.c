@@ -50,6 +50,13 @@
  *                forkstorm (8 threads install filters while the main
  *                thread forks children that each install one: each must
  *                be patched, and quickly)
+ *                mixstack=N (N filters, oldest first, that each answer the
+ *                common syscalls of `enostub dump` in their own way: ERRNO
+ *                with various errnos, ALLOW, LOG, one KILL_PROCESS; ties
+ *                between ERRNO answers decided by the newest filter)
+ *                verdicts (each common syscall in a forked child:
+ *                "verdict:NAME=RESULT", RESULT the errno name, "ok", or
+ *                "KILL" when SIGSYS killed the child)
  *   -n           do not set no_new_privs first
  */
 #define _GNU_SOURCE
@@ -57,6 +64,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/openat2.h>
+#include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <seccomp.h>
@@ -64,6 +72,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <signal.h>
@@ -499,6 +508,115 @@ static void forkstorm(void)
 	    bad[2], bad[3]);
 }
 
+/* The syscalls `enostub dump` gives verdicts for, in its order. */
+static const char *const dump_common[] = {
+	"clone3", "faccessat2", "close_range", "openat2", "fchmodat2", "statx",
+	"rseq", "epoll_pwait2",
+};
+#define NCOMMON (sizeof(dump_common) / sizeof(dump_common[0]))
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+static const long dump_nr[NCOMMON] = {
+	SYS_clone3, SYS_faccessat2, SYS_close_range, SYS_openat2, SYS_fchmodat2,
+	SYS_statx, SYS_rseq, SYS_epoll_pwait2,
+};
+
+/* What filter @i of @n (0 the oldest) answers common syscall @j. */
+static uint32_t mix_action(long i, long n, size_t j)
+{
+	static const uint32_t pick[] = {
+		SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM, SECCOMP_RET_ERRNO | ENOSYS,
+		SECCOMP_RET_ERRNO | EACCES, SECCOMP_RET_LOG, SECCOMP_RET_ERRNO | EROFS,
+	};
+
+	if (j == 0)		/* clone3: the oldest EPERM, the newest ENOSYS */
+		return SECCOMP_RET_ERRNO | (i == n - 1 ? ENOSYS : EPERM);
+	if (j == NCOMMON - 1 && i == 0 && n > 1)
+		return SECCOMP_RET_KILL_PROCESS;	/* the oldest kills: it wins */
+	return pick[(size_t)(i * 7 + (long)j * 3 + n) % (sizeof(pick) / sizeof(pick[0]))];
+}
+
+/* mixstack=N: N filters of x86_64 that answer the common syscalls. */
+static void mixstack(const char *what)
+{
+	struct sock_filter f[4 + 2 * NCOMMON];
+	struct sock_fprog p = { sizeof(f) / sizeof(f[0]), f };
+	long n = atol(what + strlen("mixstack=")), i;
+	size_t j, k;
+
+	for (i = 0; i < n; i++) {
+		k = 0;
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4);
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						      AUDIT_ARCH_X86_64, 0, 2 * NCOMMON + 1);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
+		for (j = 0; j < NCOMMON; j++) {
+			f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+							      (uint32_t)dump_nr[j], 0, 1);
+			f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+							      mix_action(i, n, j));
+		}
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &p, 0, 0)) {
+			result("mixstack", -1, errno);
+			return;
+		}
+	}
+	say("mixstack=%ld\n", n);
+}
+
+/* In a child: common syscall @j with arguments the kernel refuses or
+ * ignores harmlessly; exits with its errno, 0 on success. */
+static void verdict_child(size_t j)
+{
+	struct statx stx;
+	char buf[64];
+	long r;
+
+	errno = 0;
+	if (dump_nr[j] == SYS_clone3)
+		r = syscall(SYS_clone3, NULL, 0);
+	else if (dump_nr[j] == SYS_close_range)
+		r = syscall(SYS_close_range, 1000, 1000, 0);
+	else if (dump_nr[j] == SYS_openat2)
+		r = syscall(SYS_openat2, AT_FDCWD, "/", NULL, 0);
+	else if (dump_nr[j] == SYS_statx)
+		r = syscall(SYS_statx, -1, "x", 0, 0, &stx);
+	else if (dump_nr[j] == SYS_rseq)
+		r = syscall(SYS_rseq, NULL, 0, 0, 0);
+	else if (dump_nr[j] == SYS_epoll_pwait2)
+		r = syscall(SYS_epoll_pwait2, -1, buf, 1, NULL, NULL, 0);
+	else	/* faccessat2, fchmodat2: a bad directory descriptor */
+		r = syscall(dump_nr[j], -1, "x", 0, 0);
+	_exit(r < 0 ? errno : 0);
+}
+
+/* verdicts: what the kernel answers each common syscall here. */
+static void verdicts(void)
+{
+	size_t j;
+	pid_t pid;
+	int st;
+
+	for (j = 0; j < NCOMMON; j++) {
+		pid = fork();
+		if (pid == 0)
+			verdict_child(j);
+		if (pid < 0 || waitpid(pid, &st, 0) != pid)
+			say("verdict:%s=error\n", dump_common[j]);
+		else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
+			say("verdict:%s=KILL\n", dump_common[j]);
+		else if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			say("verdict:%s=ok\n", dump_common[j]);
+		else if (WIFEXITED(st))
+			say("verdict:%s=%s\n", dump_common[j],
+			    strerrorname_np(WEXITSTATUS(st)));
+		else
+			say("verdict:%s=signal %d\n", dump_common[j], WTERMSIG(st));
+	}
+}
+
 /* Safety steps; false if @what is none of them. */
 static bool safety_step(const char *what)
 {
@@ -593,6 +711,10 @@ static void probe(const char *what)
 		result(what, r, errno);
 	} else if (strcmp(what, "mark") == 0) {
 		marking = 1;
+	} else if (strncmp(what, "mixstack=", 9) == 0) {
+		mixstack(what);
+	} else if (strcmp(what, "verdicts") == 0) {
+		verdicts();
 	} else if (safety_step(what)) {
 		/* done */
 	} else if (strcmp(what, "hold") == 0) {

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -558,6 +561,249 @@ static void test_run(void **state)
 	assert_non_null(strstr(buf, "GLIBC_TUNABLES=glibc.malloc.check=0:glibc.pthread.rseq=0\n"));
 }
 
+/* ---- issue 18: dump agrees with the kernel, and the rough edges ---- */
+
+/* Run @argv with @envp, output into @out, killed after 10 s (a pending
+ * alarm survives exec): a hang fails instead of blocking the suite. The
+ * wait status. */
+static int run_bounded(const char *out, char *const argv[], char *const envp[])
+{
+	pid_t pid = fork();
+	int st, fd;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			_exit(126);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		alarm(10);
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return st;
+}
+
+/* The exit status of @argv run with @envp (bounded); output in @out. */
+static int run_env(const char *out, char *const argv[], char *const envp[])
+{
+	int st = run_bounded(out, argv, envp);
+
+	if (!WIFEXITED(st))
+		fail_msg("%s %s: wait status %#x", argv[0], argv[1], st);
+	return WEXITSTATUS(st);
+}
+
+/* @path's text contains @want. */
+static void text_has(const char *path, const char *want)
+{
+	static char buf[1 << 18];
+
+	slurp(path, buf, sizeof(buf));
+	if (!strstr(buf, want))
+		fail_msg("missing \"%s\" in %s:\n%s", want, path, buf);
+}
+
+static void text_lacks(const char *path, const char *unwanted)
+{
+	static char buf[1 << 18];
+
+	slurp(path, buf, sizeof(buf));
+	if (strstr(buf, unwanted))
+		fail_msg("unexpected \"%s\" in %s:\n%s", unwanted, path, buf);
+}
+
+/* A helper held at "hold": its pid, its output so far in @r. */
+static pid_t start_held(char *const argv[], char *const envp[], struct run *r,
+			int *out, int *in)
+{
+	pid_t pid = spawn(argv, envp, out, in);
+
+	strcpy(r->out, "\n");
+	collect(*out, r, "ready\n");
+	if (!strstr(r->out, "\nready\n"))
+		fail_msg("helper not ready:%s", r->out);
+	return pid;
+}
+
+/* The @nth (0, 1) "verdict:NAME=RESULT" of @text, into @val. */
+static void verdict_of(const char *text, const char *name, int nth, char *val,
+		       size_t size)
+{
+	char key[64];
+	const char *p = text;
+	size_t n;
+
+	snprintf(key, sizeof(key), "\nverdict:%s=", name);
+	for (p = strstr(p, key); p && nth--; p = strstr(p + 1, key))
+		;
+	if (!p)
+		fail_msg("no %s verdict %d in:%s", name, nth, text);
+	p += strlen(key);
+	n = strcspn(p, "\n");
+	snprintf(val, size, "%.*s", (int)n, p);
+}
+
+static const char *const dump_common[] = {
+	"clone3", "faccessat2", "close_range", "openat2", "fchmodat2", "statx",
+	"rseq", "epoll_pwait2",
+};
+
+/* A stack of @n filters: every verdict dump prints is the kernel's. */
+static void dump_stack(long n)
+{
+	char mix[32], pid_s[16], line[160], seen[64], natural[64], want[64];
+	char *helper[] = { HELPER_PATH, "verdicts", mix, "verdicts", "hold", NULL };
+	char *dump[] = { CLI_PATH, "dump", pid_s, NULL };
+	char *json[] = { CLI_PATH, "dump", "--json", pid_s, NULL };
+	struct run r;
+	int out, in;
+	size_t j;
+	pid_t pid;
+
+	snprintf(mix, sizeof(mix), "mixstack=%ld", n);
+	pid = start_held(helper, env_plain, &r, &out, &in);
+	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
+	assert_int_equal(run_env("stack.txt", dump, env_plain), 0);
+	assert_int_equal(run_env("stack.json", json, env_plain), 0);
+	snprintf(line, sizeof(line), "(helper): %ld seccomp filter%s", n, n == 1 ? "" : "s");
+	text_has("stack.txt", line);
+	text_has("stack.txt", "\nverdicts on x86_64, all filters together:\n");
+	for (j = 0; j < N(dump_common); j++) {
+		verdict_of(r.out, dump_common[j], 0, natural, sizeof(natural));
+		verdict_of(r.out, dump_common[j], 1, seen, sizeof(seen));
+		/* the kernel ran the call: the filters allowed it */
+		snprintf(want, sizeof(want), "%s", strcmp(seen, natural) ? seen : "allowed");
+		snprintf(line, sizeof(line), "\n  %-13s %s\n", dump_common[j], want);
+		text_has("stack.txt", line);
+		snprintf(line, sizeof(line), "\"%s\": \"%s\"", dump_common[j], want);
+		text_has("stack.json", line);
+	}
+	if (n == 2) {
+		/* PTRACE_SECCOMP_GET_FILTER index 0 is the oldest */
+		text_has("stack.txt", "\nfilter 0 (oldest): ");
+		text_has("stack.txt", "\nfilter 1 (newest): ");
+		text_has("stack.txt", "\n  clone3        ENOSYS\n");
+	}
+	release_held(pid, in, out, &r);
+}
+
+static void test_dump_stack(void **state)
+{
+	(void)state;
+	dump_stack(0);
+	dump_stack(1);
+	dump_stack(2);
+	dump_stack(100);
+}
+
+/* A 32-bit program that installs a filter refusing its own statx (383 on
+ * x86) with EACCES, says what statx got, and waits for a byte on stdin. */
+static const char prog32_src[] =
+	"struct sf { unsigned short code; unsigned char jt, jf; unsigned int k; };\n"
+	"struct fp { unsigned short len; struct sf *filter; };\n"
+	"static long sys(long nr, long a, long b, long c, long d)\n"
+	"{ long r; __asm__ volatile(\"int $0x80\" : \"=a\"(r) : \"a\"(nr), \"b\"(a),\n"
+	"  \"c\"(b), \"d\"(c), \"S\"(d) : \"memory\"); return r; }\n"
+	"static void out(const char *s) { long n = 0; while (s[n]) n++; sys(4, 1, (long)s, n, 0); }\n"
+	"void _start(void)\n"
+	"{\n"
+	"	static struct sf f[] = { { 0x20, 0, 0, 4 }, { 0x15, 0, 3, 0x40000003 },\n"
+	"		{ 0x20, 0, 0, 0 }, { 0x15, 0, 1, 383 }, { 0x06, 0, 0, 0x5000d },\n"
+	"		{ 0x06, 0, 0, 0x7fff0000 } };\n"
+	"	struct fp p = { 6, f };\n"
+	"	char c;\n"
+	"	sys(172, 38, 1, 0, 0);\n"
+	"	if (sys(172, 22, 2, (long)&p, 0))\n"
+	"		out(\"load=failed\\n\");\n"
+	"	out(sys(383, -1, (long)\"x\", 0, 0) == -13 ? \"statx=EACCES\\n\" : \"statx=other\\n\");\n"
+	"	out(\"ready\\n\");\n"
+	"	sys(3, 0, (long)&c, 1, 0);\n"
+	"	out(\"done=ok\\n\");\n"
+	"	sys(1, 0, 0, 0, 0);\n"
+	"}\n";
+
+/* dump of a 32-bit process: the verdicts of its own ABI. */
+static void test_dump_abi32(void **state)
+{
+	char *cc[] = { "/usr/bin/cc", "-m32", "-nostdlib", "-static", "-ffreestanding",
+		       "-fno-pic", "-fno-stack-protector", "-O1", "-o", "prog32",
+		       "prog32.c", NULL };
+	char *prog[] = { "./prog32", NULL };
+	char pid_s[16];
+	char *dump[] = { CLI_PATH, "dump", pid_s, NULL };
+	struct run r;
+	int out, in;
+	pid_t pid;
+
+	(void)state;
+	write_text("prog32.c", prog32_src);
+	if (run_env("cc.txt", cc, env_plain) != 0)
+		skip();	/* no 32-bit code generation here */
+	pid = spawn(prog, env_plain, &out, &in);
+	strcpy(r.out, "\n");
+	collect(out, &r, "ready\n");
+	if (!strstr(r.out, "ready")) {
+		waitpid(pid, NULL, 0);
+		skip();	/* a kernel without 32-bit support */
+	}
+	assert_true(has(&r, "statx=EACCES"));
+	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
+	assert_int_equal(run_env("dump32.txt", dump, env_plain), 0);
+	text_has("dump32.txt", "a 32-bit x86 program");
+	text_has("dump32.txt", "\nverdicts on x86, all filters together:\n");
+	text_has("dump32.txt", "\n  statx         EACCES\n");
+	text_has("dump32.txt", "\n  clone3        allowed\n");
+	assert_int_equal(write(in, "x", 1), 1);
+	close(in);
+	collect(out, &r, NULL);
+	close(out);
+	assert_int_equal(waitpid(pid, &r.status, 0), pid);
+}
+
+/* @path with "process NNN (" made "process PID (". */
+static void mask_pid(const char *path)
+{
+	static char buf[1 << 16];
+	char *p, *q;
+	FILE *fp;
+
+	slurp(path, buf, sizeof(buf));
+	p = strstr(buf, "process ");
+	assert_non_null(p);
+	q = strchr(p, '(');
+	assert_non_null(q);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "%.*sprocess PID %s", (int)(p - buf), buf, q);
+	fclose(fp);
+}
+
+/* dump of a filter the library patched: it says the stub is there, and
+ * the rseq hazard as this very process has it. */
+static void test_dump_patched(void **state)
+{
+	char *helper[] = { HELPER_PATH, "prctl:builtin:old", "hold", NULL };
+	char *env[] = { "LD_PRELOAD=" SHIM_PATH, NULL };
+	char pid_s[16];
+	char *dump[] = { CLI_PATH, "dump", pid_s, NULL };
+	struct run r;
+	int out, in;
+	pid_t pid;
+
+	(void)state;
+	pid = start_held(helper, env, &r, &out, &in);
+	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
+	assert_int_equal(run_env("dump-patched.txt", dump, env_plain), 0);
+	release_held(pid, in, out, &r);
+	text_lacks("dump-patched.txt", "largest known number: 4095");
+	text_lacks("dump-patched.txt", "with the stub");
+	mask_pid("dump-patched.txt");
+	golden("dump-patched.txt", "dump-patched-builtin-old.txt");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -572,6 +818,9 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_run),
+		cmocka_unit_test(test_dump_stack),
+		cmocka_unit_test(test_dump_abi32),
+		cmocka_unit_test(test_dump_patched),
 	};
 	char cmd[128];
 	int rc;
