@@ -60,15 +60,62 @@ static int fail(const char *fmt, ...)
 	return 1;
 }
 
+/* "a FIFO", "a directory", ... for a file that is not a regular one. */
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "a special file";
+}
+
+/* Opens @path to read a filter: a regular file only (a FIFO nobody writes
+ * would block for ever). A FILE, or NULL after saying why. */
+static FILE *open_bpf(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	FILE *fp;
+
+	if (fd < 0) {
+		fail("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st)) {
+		fail("%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fail("%s: %s, not a regular file: give the filter as a file", path,
+		     file_kind(st.st_mode));
+		close(fd);
+		return NULL;
+	}
+	fp = fdopen(fd, "rb");
+	if (!fp) {
+		fail("%s: %s", path, strerror(errno));
+		close(fd);
+	}
+	return fp;
+}
+
 /* Read a raw cBPF file (seccomp_export_bpf(), bwrap --seccomp). */
 static int load_bpf(const char *path, struct sock_filter *prog, size_t *len)
 {
 	static char buf[(CBPF_MAX_INSNS + 1) * sizeof(struct sock_filter)];
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = open_bpf(path);
 	size_t n;
 
 	if (!fp)
-		return fail("%s: %s", path, strerror(errno));
+		return 1;
 	n = fread(buf, 1, sizeof(buf), fp);
 	if (ferror(fp)) {
 		fclose(fp);

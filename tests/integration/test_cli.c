@@ -596,6 +596,16 @@ static int run_env(const char *out, char *const argv[], char *const envp[])
 	return WEXITSTATUS(st);
 }
 
+/* @path's text equals @want exactly. */
+static void text_is(const char *path, const char *want)
+{
+	static char buf[65536];
+
+	slurp(path, buf, sizeof(buf));
+	if (strcmp(buf, want))
+		fail_msg("%s:\n--- got\n%s--- want\n%s", path, buf, want);
+}
+
 /* @path's text contains @want. */
 static void text_has(const char *path, const char *want)
 {
@@ -804,6 +814,28 @@ static void test_dump_patched(void **state)
 	golden("dump-patched.txt", "dump-patched-builtin-old.txt");
 }
 
+/* inspect and patch of a FIFO nobody writes: a refusal, not a hang. */
+static void test_inspect_fifo(void **state)
+{
+	char *inspect[] = { CLI_PATH, "inspect", "in.fifo", NULL };
+	char *patch[] = { CLI_PATH, "patch", "in.fifo", "never.bpf", NULL };
+	char *dir_in[] = { CLI_PATH, "inspect", ".", NULL };
+	int st;
+
+	(void)state;
+	assert_int_equal(mkfifo("in.fifo", 0600), 0);
+	st = run_bounded("fifo.txt", inspect, env_plain);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	text_is("fifo.txt", "enostub: in.fifo: a FIFO, not a regular file: "
+		"give the filter as a file\n");
+	st = run_bounded("fifo.txt", patch, env_plain);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	assert_int_equal(access("never.bpf", F_OK), -1);
+	assert_int_equal(run_env("dir.txt", dir_in, env_plain), 1);
+	text_is("dir.txt", "enostub: .: a directory, not a regular file: "
+		"give the filter as a file\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -821,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_dump_stack),
 		cmocka_unit_test(test_dump_abi32),
 		cmocka_unit_test(test_dump_patched),
+		cmocka_unit_test(test_inspect_fifo),
 	};
 	char cmd[128];
 	int rc;
