@@ -828,14 +828,17 @@ int cli_patch(int argc, char **argv)
 		return 1;
 	choose_abis(prog, len, &o);
 	rc = patch_filter(prog, len, o.abis, o.nabis, &o.an, &work, &plen);
-	if (rc)
+	if (rc && rc != -E2BIG)
 		return fail("%s: not patched: %s", argv[first], work.rep.why);
 	msg = summary_stream(argv[first + 1]);
-	if (plen == 0) {
+	if (plen == 0 || rc == -E2BIG) {
+		/* what the library forwards: the original */
 		if (write_bpf(argv[first + 1], prog, len))
 			return 1;
 		fprintf(msg, "%s: unchanged (%s), %zu instructions written to %s\n",
-			argv[first], work.rep.why, len, argv[first + 1]);
+			argv[first], rc ? "the stub would make it longer than 4096 "
+			"instructions, the kernel's limit; the library forwards it "
+			"untouched too" : work.rep.why, len, argv[first + 1]);
 		return 0;
 	}
 	rc = patch_verify(prog, len, work.out, plen, &o.an, &bad, &checked);

@@ -836,6 +836,45 @@ static void test_inspect_fifo(void **state)
 		"give the filter as a file\n");
 }
 
+/* A valid filter of @n instructions that denies unknown numbers: only
+ * write(1) is allowed, loads of the number pad it. */
+static void write_big(const char *path, size_t n)
+{
+	FILE *fp = fopen(path, "wb");
+	struct { uint16_t code; uint8_t jt, jf; uint32_t k; } insn[] = {
+		{ 0x20, 0, 0, 4 },              /* ld arch */
+		{ 0x15, 1, 0, 0xc000003e },     /* jeq x86_64 */
+		{ 0x06, 0, 0, 0x80000000 },     /* ret kill_process */
+		{ 0x20, 0, 0, 0 },              /* ld nr, repeated */
+		{ 0x15, 0, 1, 1 },              /* jeq write */
+		{ 0x06, 0, 0, 0x7fff0000 },     /* ret allow */
+		{ 0x06, 0, 0, 0x50001 },        /* ret errno(EPERM) */
+	};
+	size_t i;
+
+	assert_non_null(fp);
+	fwrite(insn, sizeof(insn[0]), 4, fp);
+	for (i = 0; i < n - 7; i++)
+		fwrite(&insn[3], sizeof(insn[0]), 1, fp);
+	fwrite(&insn[4], sizeof(insn[0]), 3, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* A filter the stub would push past 4096 instructions: the original is
+ * written, with the reason, as the library forwards it untouched. */
+static void test_patch_too_big(void **state)
+{
+	char *argv[] = { CLI_PATH, "patch", "big4096.bpf", "big-out.bpf", NULL };
+
+	(void)state;
+	write_big("big4096.bpf", 4096);
+	assert_int_equal(run_env("big.txt", argv, env_plain), 0);
+	same_bytes("big-out.bpf", "big4096.bpf");
+	text_is("big.txt", "big4096.bpf: unchanged (the stub would make it longer than "
+		"4096 instructions, the kernel's limit; the library forwards it "
+		"untouched too), 4096 instructions written to big-out.bpf\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -854,6 +893,7 @@ int main(void)
 		cmocka_unit_test(test_dump_abi32),
 		cmocka_unit_test(test_dump_patched),
 		cmocka_unit_test(test_inspect_fifo),
+		cmocka_unit_test(test_patch_too_big),
 	};
 	char cmd[128];
 	int rc;
