@@ -96,8 +96,6 @@ static int config_for(const char *conf, const char *cmd, bool *no_rseq)
 		return 0;
 	rc = conf_read(conf, false, &f, err, sizeof(err));
 	if (rc) {
-		if (rc == -ENOENT)
-			snprintf(err, sizeof(err), "%s: %s", conf, strerror(ENOENT));
 		fprintf(stderr, "enostub: %s\n", err);
 		return 1;
 	}

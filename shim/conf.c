@@ -194,9 +194,25 @@ const char *conf_allow_name(const struct conf_settings *s, size_t i)
 	return e ? systab_name(e) : "?";
 }
 
+/* The names glibc gives a second time to a value (<bits/errno.h>):
+ * strerrorname_np() knows only the first. */
+static const struct {
+	char name[NAME_MAX_LEN];
+	int value;
+} errno_aliases[] = {
+	{ "EWOULDBLOCK", EWOULDBLOCK },
+	{ "ENOTSUP", ENOTSUP },
+	{ "EDEADLOCK", EDEADLOCK },
+};
+
 static int errno_by_name(const char *v)
 {
+	size_t i;
 	int e;
+
+	for (i = 0; i < N(errno_aliases); i++)
+		if (strcmp(errno_aliases[i].name, v) == 0)
+			return errno_aliases[i].value;
 
 	for (e = 1; e < 4096; e++) {
 		const char *n = strerrorname_np(e);
@@ -327,23 +343,32 @@ const uint16_t *conf_fallback_set(const struct conf_settings *s, size_t *n)
 	return *n ? s->fallback_names : NULL;
 }
 
-static int parse_target(struct parser *p, const config_setting_t *s,
-			struct conf_settings *set)
+int conf_log_target(const char *v, struct conf_settings *set, const char **why)
 {
-	const char *v = string_of(p, s);
 	int i = pick(v, target_names, N(target_names));
 
 	if (i >= 0) {
 		set->target = (uint8_t)i;
 		return 0;
 	}
+	*why = "expected none, stderr, syslog or an absolute file path";
 	if (!v || v[0] != '/')
-		return fail(p, s->line, "target: expected none, stderr, syslog or "
-			    "an absolute file path");
+		return -EINVAL;
+	*why = "path too long";
 	if (strlen(v) >= sizeof(set->log_path))
-		return fail(p, s->line, "target: path too long");
+		return -ENAMETOOLONG;
 	strcpy(set->log_path, v);
 	set->target = CONF_LOG_FILE;
+	return 0;
+}
+
+static int parse_target(struct parser *p, const config_setting_t *s,
+			struct conf_settings *set)
+{
+	const char *why;
+
+	if (conf_log_target(string_of(p, s), set, &why))
+		return fail(p, s->line, "target: %s", why);
 	return 0;
 }
 
@@ -497,17 +522,42 @@ static int parse_root(struct parser *p, const config_setting_t *root,
 	return 0;
 }
 
-/* libconfig would read @include files relative to the working directory. */
-static unsigned int include_line(const char *text)
+/* Past the comment or string at @p (which starts one), counting lines. */
+static const char *skip_quoted(const char *p, unsigned int *line)
 {
-	const char *at = strstr(text, "@include");
+	const char *end;
+
+	if (*p == '#' || (*p == '/' && p[1] == '/'))
+		return p + strcspn(p, "\n");
+	if (*p == '/') {        /* a block comment */
+		end = strstr(p + 2, "*/");
+		end = end ? end + 2 : p + strlen(p);
+	} else {                /* a string, with backslash escapes */
+		for (end = p + 1; *end && *end != '"'; end++)
+			if (*end == '\\' && end[1])
+				end++;
+		end += *end == '"';
+	}
+	for (; p < end; p++)
+		*line += *p == '\n';
+	return end;
+}
+
+/* The line of an @include directive, outside comments and strings; 0 if
+ * none. libconfig would read the file relative to the working directory. */
+static unsigned int include_line(const char *p)
+{
 	unsigned int line = 1;
 
-	if (!at)
-		return 0;
-	for (; text < at; text++)
-		line += *text == '\n';
-	return line;
+	while (*p) {
+		if (*p == '#' || *p == '"' || (p[0] == '/' && (p[1] == '/' || p[1] == '*')))
+			p = skip_quoted(p, &line);
+		else if (strncmp(p, "@include", 8) == 0)
+			return line;
+		else
+			line += *p++ == '\n';
+	}
+	return 0;
 }
 
 int conf_parse(const char *text, const char *name, struct conf_file *out,
@@ -555,6 +605,7 @@ static int read_text(int fd, const char *path, bool secure, char **text,
 {
 	struct stat st;
 	ssize_t n;
+	char probe;
 	int rc;
 
 	if (fstat(fd, &st)) {
@@ -569,6 +620,13 @@ static int read_text(int fd, const char *path, bool secure, char **text,
 			 "not trusted in secure mode (must be owned by root and "
 			 "not writable by group or others)");
 		return rc;
+	}
+	if (st.st_size == 0 && (n = read(fd, &probe, 1)) != 0) {
+		/* procfs and sysfs say 0 and have contents */
+		snprintf(err, errsz, n < 0 ? "%s: %s" : "%s: reports a size of 0 but has "
+			 "contents (a procfs or sysfs file?): not a configuration file",
+			 path, strerror(errno));
+		return n < 0 ? -EIO : -EINVAL;
 	}
 	*text = malloc((size_t)st.st_size + 1);
 	if (!*text) {
@@ -597,9 +655,16 @@ int conf_read(const char *path, bool secure, struct conf_file *out,
 	char *text = NULL;
 	int rc;
 
+	char link[CONF_PATH_MAX];
+	ssize_t n;
+
 	if (fd < 0) {
 		rc = -errno;
-		if (rc != -ENOENT)
+		n = rc == -ENOENT ? readlink(path, link, sizeof(link) - 1) : -1;
+		if (n > 0)
+			snprintf(err, errsz, "%s: a symbolic link to \"%.*s\", which does "
+				 "not exist", path, (int)n, link);
+		else
 			snprintf(err, errsz, "%s: %s", path, strerror(-rc));
 		return rc;
 	}
@@ -660,7 +725,10 @@ const char *conf_path(bool secure)
 
 	if (env && env[0])
 		return env;
-	if (access(ENOSTUB_SYSCONF, F_OK) != 0 && errno == ENOENT)
+	struct stat st;
+
+	/* lstat: a dangling link is a file that cannot be used, an error */
+	if (lstat(ENOSTUB_SYSCONF, &st) != 0 && errno == ENOENT)
 		return NULL;
 	return ENOSTUB_SYSCONF;
 }
@@ -682,8 +750,6 @@ void conf_load(struct conf_state *st, bool secure, const char *path)
 		return;
 	}
 	rc = conf_read(path, secure, f, st->error, sizeof(st->error));
-	if (rc == -ENOENT)
-		snprintf(st->error, sizeof(st->error), "%s: %s", path, strerror(ENOENT));
 	if (rc == 0) {
 		conf_identify(&id, secure, f);
 		st->set = *conf_match(f, &id, &st->rule_line);

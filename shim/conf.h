@@ -141,8 +141,9 @@ int conf_check_owner(const struct stat *st, bool secure);
  * conf_read() - open, check and parse one file.
  * @path, @secure, @out, @err, @errsz: as for conf_parse() and conf_check_owner()
  *
- * Return: 0, -ENOENT if the file does not exist (nothing in @err), or a
- * negative errno with a message in @err.
+ * Return: 0, or a negative errno with a message in @err: -ENOENT if the
+ * file does not exist (the message names a dangling symbolic link), -EINVAL
+ * also for a file that reports a size of 0 but has contents (procfs).
  */
 int conf_read(const char *path, bool secure, struct conf_file *out,
 	      char *err, size_t errsz);
@@ -155,6 +156,17 @@ int conf_read(const char *path, bool secure, struct conf_file *out,
  * Return: 0, or -EINVAL if @v is neither.
  */
 int conf_baseline(const char *v, uint16_t *out);
+
+/**
+ * conf_log_target() - the log target @v names: none, stderr, syslog or an
+ * absolute file path. The one rule for log.target and $ENOSTUB_LOG.
+ * @v:   the text, may be NULL
+ * @set: target (and log_path) set on success, untouched otherwise
+ * @why: on failure, what was expected, for a message
+ *
+ * Return: 0, -EINVAL (not one of them, a relative path), -ENAMETOOLONG.
+ */
+int conf_log_target(const char *v, struct conf_settings *set, const char **why);
 
 /**
  * conf_mode() - enum conf_mode of "patch", "dry-run" or "off".
@@ -210,7 +222,8 @@ void conf_identify(struct conf_identity *id, bool secure, const struct conf_file
  * secure mode), else ENOSTUB_SYSCONF unless it does not exist.
  * @secure: secure mode (AT_SECURE)
  *
- * Costs one access() when $ENOSTUB_CONFIG is not set.
+ * A dangling symbolic link exists: conf_read() then reports it.
+ * Costs one lstat() when $ENOSTUB_CONFIG is not set.
  * Return: the path, or NULL when the built-in settings apply.
  */
 const char *conf_path(bool secure);

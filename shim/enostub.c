@@ -51,8 +51,9 @@ static const char usage[] =
 	"              else " ENOSTUB_SYSCONF ") and print the settings that apply\n"
 	"              to the program given by --exe and/or --comm (comm defaults\n"
 	"              to the executable's base name; --secure: as a setuid program\n"
-	"              sees it, where rules with comm never match). Errors:\n"
-	"              FILE:LINE: message.\n"
+	"              sees it, where rules with comm never match). Without FILE,\n"
+	"              $ENOSTUB_LOG and $ENOSTUB_MODE are checked too. Errors:\n"
+	"              enostub: FILE:LINE: message.\n"
 	"\n"
 	"exit status: 0 ok, 1 error, 2 usage (run: the command's own status)\n";
 
@@ -80,6 +81,24 @@ static void print_settings(const struct conf_settings *s)
 			"reports nothing\n");
 }
 
+/* $ENOSTUB_LOG and $ENOSTUB_MODE, by the library's rules: 0 if usable. */
+static int check_env(void)
+{
+	const char *log = getenv("ENOSTUB_LOG"), *mode = getenv("ENOSTUB_MODE"), *why;
+	struct conf_settings s;
+
+	if (log && *log && conf_log_target(log, &s, &why)) {
+		fprintf(stderr, "enostub: ENOSTUB_LOG: \"%s\": %s\n", log, why);
+		return 1;
+	}
+	if (mode && *mode && conf_mode(mode) < 0) {
+		fprintf(stderr, "enostub: ENOSTUB_MODE: \"%s\" is not one of patch, "
+			"dry-run, off\n", mode);
+		return 1;
+	}
+	return 0;
+}
+
 static int check_config(const char *file, const char *exe, const char *comm,
 			bool secure)
 {
@@ -90,6 +109,8 @@ static int check_config(const char *file, const char *exe, const char *comm,
 	unsigned int line;
 	int rc;
 
+	if (!file && check_env())
+		return 1;
 	if (!file && !(file = conf_path(false))) {
 		printf("no configuration file (%s): built-in settings\n", ENOSTUB_SYSCONF);
 		conf_defaults(&f.global);
@@ -98,9 +119,7 @@ static int check_config(const char *file, const char *exe, const char *comm,
 	}
 	rc = conf_read(file, false, &f, err, sizeof(err));
 	if (rc) {
-		if (rc == -ENOENT)
-			snprintf(err, sizeof(err), "%s: %s", file, strerror(ENOENT));
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "enostub: %s\n", err);
 		return 1;
 	}
 	printf("%s: ok, %zu program rule%s\n", file, f.nrules, f.nrules == 1 ? "" : "s");

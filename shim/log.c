@@ -56,18 +56,14 @@ static struct {
 	bool blind;                     /* a filter of unknown content may be in force */
 } lg = { .cfg = { .target = CONF_LOG_NONE } };
 
+/* $ENOSTUB_LOG, by log.target's rule (conf_log_target()); a value it
+ * refuses changes nothing here: the shim has made it a configuration
+ * error, which it reports. */
 static void target_from_env(const char *v)
 {
-	if (strcmp(v, "none") == 0)
-		lg.cfg.target = CONF_LOG_NONE;
-	else if (strcmp(v, "stderr") == 0)
-		lg.cfg.target = CONF_LOG_STDERR;
-	else if (strcmp(v, "syslog") == 0)
-		lg.cfg.target = CONF_LOG_SYSLOG;
-	else if (v[0] == '/' && strlen(v) < sizeof(lg.cfg.log_path)) {
-		lg.cfg.target = CONF_LOG_FILE;
-		strcpy(lg.cfg.log_path, v);
-	}
+	const char *why;
+
+	conf_log_target(v, &lg.cfg, &why);
 }
 
 /* Did the process start under a filter (inherited across exec)? Unsure

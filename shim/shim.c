@@ -10,7 +10,7 @@
  * filter in force provably lets through (see log.h). The constructor resolves the real prctl() and syscall()
  * with dlsym(RTLD_NEXT) and reads the configuration, the program's identity
  * and ENOSTUB_LOG: without a configuration file that costs one failed
- * access(); with one, libconfig is loaded, used and unloaded there. The real
+ * lstat(); with one, libconfig is loaded, used and unloaded there. The real
  * seccomp_load() is resolved on first use (libseccomp may not be loaded at
  * all; a lookup of a symbol that exists makes no system call and allocates
  * nothing, measured). A filter that arrives before the constructor has run
@@ -154,7 +154,7 @@ static bool plausible(const void *p, size_t size)
  * library's constructor installs a filter before ours has run, it happens
  * then (under the lock), before that filter is forwarded. Every process
  * that loads the library pays for this, so the common case (no file) is
- * one failed access() and touches nothing else: the built-in settings are
+ * one failed lstat() and touches nothing else: the built-in settings are
  * already in place.
  */
 /* ENOSTUB_MODE (patch, dry-run, off) overrides the mode, as `enostub run
@@ -172,6 +172,19 @@ static void mode_from_env(bool secure)
 	else
 		snprintf(conf.error, sizeof(conf.error), "ENOSTUB_MODE: \"%.32s\" is "
 			 "not one of patch, dry-run, off", v);
+}
+
+/* ENOSTUB_LOG follows the rule of log.target in the file (none, stderr,
+ * syslog or an absolute path): anything else is a configuration error.
+ * log_setup() applies a valid one; ignored in secure mode. */
+static void log_from_env(bool secure)
+{
+	const char *v = secure ? NULL : getenv("ENOSTUB_LOG"), *why;
+	struct conf_settings s;
+
+	if (!v || !*v || conf.error[0] || conf_log_target(v, &s, &why) == 0)
+		return;
+	snprintf(conf.error, sizeof(conf.error), "ENOSTUB_LOG: \"%.64s\": %s", v, why);
 }
 
 /* Secure mode: the caller's ENOSTUB_* must not reach a process that is
@@ -198,6 +211,7 @@ static void shim_configure(void)
 	if (path)
 		conf_load(&conf, secure, path);
 	mode_from_env(secure);
+	log_from_env(secure);
 	if (conf.error[0]) {
 		/* say so where it can be seen; patch nothing */
 		conf.set.target = CONF_LOG_STDERR;

@@ -836,6 +836,138 @@ static void test_inspect_fifo(void **state)
 		"give the filter as a file\n");
 }
 
+/* check-config of @text in file @name: the exit status; output in cc.txt */
+static int check_text(const char *name, const char *text)
+{
+	char *argv[] = { CLI_PATH, "check-config", (char *)name, NULL };
+
+	write_text(name, text);
+	return run_env("cc.txt", argv, env_plain);
+}
+
+/* The errno aliases glibc defines are errno names too. */
+static void test_errno_aliases(void **state)
+{
+	(void)state;
+	assert_int_equal(check_text("wouldblock.conf", "errno = \"EWOULDBLOCK\";\n"), 0);
+	golden("cc.txt", "check-config-errno-alias.txt");
+	assert_int_equal(check_text("notsup.conf", "errno = \"ENOTSUP\";\n"), 0);
+	text_has("cc.txt", "errno = \"EOPNOTSUPP\";");
+	assert_int_equal(check_text("deadlock.conf", "errno = \"EDEADLOCK\";\n"), 0);
+	text_has("cc.txt", "errno = \"EDEADLK\";");
+	assert_int_equal(check_text("nope.conf", "errno = \"ENOPE\";\n"), 1);
+	text_is("cc.txt", "enostub: nope.conf:1: errno: \"ENOPE\" is not an errno name\n");
+}
+
+/* @include in a comment or a string is not an include; a real one is. */
+static void test_include_comment(void **state)
+{
+	(void)state;
+	assert_int_equal(check_text("comment.conf",
+				    "# never @include \"other.conf\" here\n"
+				    "mode = \"patch\"; // @include\n"
+				    "/* @include \"x\"\n"
+				    "@include \"y\" */\n"
+				    "log = { target = \"/var/log/@include\"; };\n"), 0);
+	golden("cc.txt", "check-config-include-comment.txt");
+	assert_int_equal(check_text("include.conf", "mode = \"patch\";\n"
+				    "  @include \"other.conf\"\n"), 1);
+	text_is("cc.txt", "enostub: include.conf:2: @include is not supported\n");
+}
+
+/* ENOSTUB_LOG follows the file's rule for log.target: a relative path or
+ * an unknown word is a configuration error, said, filters untouched. */
+static void test_log_env(void **state)
+{
+	char *run[] = { CLI_PATH, "run", HELPER_PATH, "prctl:builtin:old", "close_range", NULL };
+	char *check[] = { CLI_PATH, "check-config", NULL };
+	char *rel[] = { "PATH=/usr/bin:/bin", "ENOSTUB_LOG=relative.log", NULL };
+	char *word[] = { "PATH=/usr/bin:/bin", "ENOSTUB_LOG=verbose", NULL };
+
+	(void)state;
+	assert_int_equal(check_text("rel.conf", "log = { target = \"relative.log\"; };\n"), 1);
+	text_is("cc.txt", "enostub: rel.conf:1: target: expected none, stderr, syslog "
+		"or an absolute file path\n");
+	assert_int_equal(run_env("log-env.txt", run, rel), 0);
+	text_has("log-env.txt", "configuration ignored, filters forwarded untouched: "
+		 "ENOSTUB_LOG: \"relative.log\": expected none, stderr, syslog or an "
+		 "absolute file path\n");
+	text_has("log-env.txt", "\nclose_range=EPERM\n");
+	assert_int_equal(access("relative.log", F_OK), -1);
+	assert_int_equal(run_env("log-env.txt", run, word), 0);
+	text_has("log-env.txt", "ENOSTUB_LOG: \"verbose\": expected none, stderr, syslog");
+	text_has("log-env.txt", "\nclose_range=EPERM\n");
+	/* check-config checks what the library would read, the variable too */
+	assert_int_equal(run_env("log-check.txt", check, rel), 1);
+	text_is("log-check.txt", "enostub: ENOSTUB_LOG: \"relative.log\": expected none, "
+		"stderr, syslog or an absolute file path\n");
+}
+
+/* In a private mount namespace with an overlay on /etc holding a dangling
+ * /etc/enostub.conf link: run @argv; the exit status. */
+static int run_dangling_etc(const char *out, char *const argv[])
+{
+	char opts[512];
+	pid_t pid;
+	int st, fd;
+
+	assert_int_equal(mkdir("etc-up", 0755) == 0 || errno == EEXIST, 1);
+	assert_int_equal(mkdir("etc-work", 0755) == 0 || errno == EEXIST, 1);
+	snprintf(opts, sizeof(opts), "lowerdir=/etc,upperdir=%s/etc-up,workdir=%s/etc-work",
+		 dir, dir);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || unshare(CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("overlay", "/etc", "overlay", 0, opts))
+			_exit(125);
+		unlink("/etc/enostub.conf");
+		if (symlink("/nonexistent/enostub.conf", "/etc/enostub.conf"))
+			_exit(125);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		alarm(10);
+		execve(argv[0], argv, env_plain);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 125)
+		skip();	/* no overlayfs or mount namespaces here */
+	return WEXITSTATUS(st);
+}
+
+/* A dangling /etc/enostub.conf, or a procfs file that says it is empty,
+ * is an error, not the built-in defaults. */
+static void test_config_unusable(void **state)
+{
+	char *check[] = { CLI_PATH, "check-config", NULL };
+	char *run[] = { CLI_PATH, "run", HELPER_PATH, "prctl:builtin:old", "close_range", NULL };
+	char *procfs[] = { CLI_PATH, "check-config", "/proc/version", NULL };
+	char *procenv[] = { "PATH=/usr/bin:/bin", "ENOSTUB_CONFIG=/proc/version", NULL };
+
+	(void)state;
+	assert_int_equal(run_dangling_etc("etc.txt", check), 1);
+	text_is("etc.txt", "enostub: /etc/enostub.conf: a symbolic link to "
+		"\"/nonexistent/enostub.conf\", which does not exist\n");
+	assert_int_equal(run_dangling_etc("etc.txt", run), 0);
+	text_has("etc.txt", "configuration ignored, filters forwarded untouched: "
+		 "/etc/enostub.conf: a symbolic link to \"/nonexistent/enostub.conf\", "
+		 "which does not exist\n");
+	text_has("etc.txt", "\nclose_range=EPERM\n");
+	assert_int_equal(run_env("proc.txt", procfs, env_plain), 1);
+	text_is("proc.txt", "enostub: /proc/version: reports a size of 0 but has "
+		"contents (a procfs or sysfs file?): not a configuration file\n");
+	assert_int_equal(run_env("proc.txt", check, procenv), 1);
+	text_has("proc.txt", "/proc/version: reports a size of 0 but has contents");
+	assert_int_equal(run_env("proc.txt", run, procenv), 0);
+	text_has("proc.txt", "configuration ignored, filters forwarded untouched: "
+		 "/proc/version: reports a size of 0");
+	text_has("proc.txt", "\nclose_range=EPERM\n");
+}
+
 /* A valid filter of @n instructions that denies unknown numbers: only
  * write(1) is allowed, loads of the number pad it. */
 static void write_big(const char *path, size_t n)
@@ -875,6 +1007,58 @@ static void test_patch_too_big(void **state)
 		"untouched too), 4096 instructions written to big-out.bpf\n");
 }
 
+/* Every error says "enostub:" and what is really wrong. */
+static void test_messages(void **state)
+{
+	char pid_s[16];
+	char *dump[] = { CLI_PATH, "dump", pid_s, NULL };
+	char *sp[] = { CLI_PATH, "dump", " 5", NULL };
+	char *plus[] = { CLI_PATH, "dump", "+5", NULL };
+	char want[256];
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(check_text("bad.conf", "mode = \"fast\";\n"), 1);
+	golden("cc.txt", "check-config-bad-mode.txt");
+	assert_int_equal(run_env("sp.txt", sp, env_plain), 1);
+	text_is("sp.txt", "enostub: \" 5\" is not a process id\n");
+	assert_int_equal(run_env("sp.txt", plus, env_plain), 1);
+	text_is("sp.txt", "enostub: \"+5\" is not a process id\n");
+	/* a kernel thread: kthreadd is pid 2 */
+	snprintf(pid_s, sizeof(pid_s), "2");
+	assert_int_equal(run_env("kt.txt", dump, env_plain), 1);
+	text_is("kt.txt", "enostub: 2 (kthreadd) is a kernel thread: kernel threads "
+		"have no seccomp filters\n");
+	/* a zombie */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
+	usleep(100000);
+	assert_int_equal(run_env("zombie.txt", dump, env_plain), 1);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	snprintf(want, sizeof(want), "enostub: %d (test_cli) is a zombie: it has exited "
+		 "(its parent has not reaped it yet) and has no filters left\n", (int)pid);
+	text_is("zombie.txt", want);
+	/* a process somebody else traces */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(ptrace(PTRACE_SEIZE, pid, NULL, NULL), 0);
+	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
+	assert_int_equal(run_env("traced.txt", dump, env_plain), 1);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	snprintf(want, sizeof(want), "enostub: %d (test_cli) is already traced by process "
+		 "%d (test_cli): a process has one tracer at a time\n", (int)pid,
+		 (int)getpid());
+	text_is("traced.txt", want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -893,7 +1077,12 @@ int main(void)
 		cmocka_unit_test(test_dump_abi32),
 		cmocka_unit_test(test_dump_patched),
 		cmocka_unit_test(test_inspect_fifo),
+		cmocka_unit_test(test_errno_aliases),
+		cmocka_unit_test(test_include_comment),
+		cmocka_unit_test(test_log_env),
+		cmocka_unit_test(test_config_unusable),
 		cmocka_unit_test(test_patch_too_big),
+		cmocka_unit_test(test_messages),
 	};
 	char cmd[128];
 	int rc;

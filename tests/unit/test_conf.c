@@ -144,6 +144,60 @@ static void test_errors(void **state)
 	}
 }
 
+/* glibc's second names for a value; @include only as a directive. */
+static void test_aliases_and_include(void **state)
+{
+	static const struct { const char *name; int value; } aliases[] = {
+		{ "EWOULDBLOCK", EAGAIN }, { "ENOTSUP", EOPNOTSUPP }, { "EDEADLOCK", EDEADLK },
+		{ "EAGAIN", EAGAIN },
+	};
+	char text[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(aliases); i++) {
+		snprintf(text, sizeof(text), "errno = \"%s\";", aliases[i].name);
+		assert_int_equal(parse(text), 0);
+		assert_int_equal(f.global.err, aliases[i].value);
+	}
+	assert_int_equal(parse("# @include \"x\"\nmode = \"off\"; // @include\n"
+			       "/* \n@include \"y\"\n*/ log = { target = \"/l/@include\"; };\n"
+			       "/* \"@include */ errno = \"E\\\"@include\" \"ENOSYS\";"), -EINVAL);
+	assert_string_equal(err, "t.conf:6: errno: \"E\"@includeENOSYS\" is not an errno name");
+	assert_int_equal(parse("# @include \"x\"\nmode = \"off\"; // @include\n"
+			       "/* \n@include \"y\"\n*/ log = { target = \"/l/@include\"; };\n"), 0);
+	assert_int_equal(f.global.mode, CONF_OFF);
+	assert_string_equal(f.global.log_path, "/l/@include");
+	assert_int_equal(parse("mode = \"off\"; /* */\n @include \"y\"\n"), -EINVAL);
+	assert_string_equal(err, "t.conf:2: @include is not supported");
+}
+
+/* log.target and $ENOSTUB_LOG: one rule. */
+static void test_log_target(void **state)
+{
+	struct conf_settings s;
+	const char *why = NULL;
+	char longpath[CONF_PATH_MAX + 2];
+
+	(void)state;
+	conf_defaults(&s);
+	assert_int_equal(conf_log_target("stderr", &s, &why), 0);
+	assert_int_equal(s.target, CONF_LOG_STDERR);
+	assert_int_equal(conf_log_target("/var/log/e.log", &s, &why), 0);
+	assert_int_equal(s.target, CONF_LOG_FILE);
+	assert_string_equal(s.log_path, "/var/log/e.log");
+	assert_int_equal(conf_log_target("relative.log", &s, &why), -EINVAL);
+	assert_string_equal(why, "expected none, stderr, syslog or an absolute file path");
+	assert_int_equal(conf_log_target("verbose", &s, &why), -EINVAL);
+	assert_int_equal(conf_log_target(NULL, &s, &why), -EINVAL);
+	longpath[0] = '/';
+	memset(longpath + 1, 'x', sizeof(longpath) - 2);
+	longpath[sizeof(longpath) - 1] = '\0';
+	assert_int_equal(conf_log_target(longpath, &s, &why), -ENAMETOOLONG);
+	assert_int_equal(s.target, CONF_LOG_FILE);	/* untouched by a refusal */
+	assert_string_equal(s.log_path, "/var/log/e.log");
+}
+
 static void test_too_many_rules(void **state)
 {
 	static char text[CONF_MAX_RULES * 40 + 64];
@@ -267,7 +321,22 @@ static void test_read_errors(void **state)
 	snprintf(path, sizeof(path), "%s/none.conf", dir);
 	err[0] = '\0';
 	assert_int_equal(conf_read(path, false, &f, err, sizeof(err)), -ENOENT);
-	assert_string_equal(err, "");			/* the caller decides */
+	assert_non_null(strstr(err, "/none.conf: No such file or directory"));
+	snprintf(path, sizeof(path), "%s/dangling.conf", dir);
+	assert_int_equal(symlink("/nonexistent/x.conf", path), 0);
+	assert_int_equal(conf_read(path, false, &f, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "/dangling.conf: a symbolic link to "
+			       "\"/nonexistent/x.conf\", which does not exist"));
+	unlink(path);
+	/* procfs: a size of 0, and contents */
+	assert_int_equal(conf_read("/proc/version", false, &f, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "/proc/version: reports a size of 0 but has contents "
+			    "(a procfs or sysfs file?): not a configuration file");
+	/* a truly empty file is an empty configuration */
+	snprintf(path, sizeof(path), "%s/empty.conf", dir);
+	write_file(path, "", 0644);
+	assert_int_equal(conf_read(path, false, &f, err, sizeof(err)), 0);
+	unlink(path);
 
 	assert_int_equal(conf_read(dir, false, &f, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "not a regular file"));
@@ -438,6 +507,8 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_aliases_and_include),
+		cmocka_unit_test(test_log_target),
 		cmocka_unit_test(test_too_many_rules),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_secure_match),
