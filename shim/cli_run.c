@@ -50,11 +50,20 @@ static int library_path(char *out, size_t size)
 	return 1;
 }
 
-/* LD_PRELOAD with the library first (once). */
+/* LD_PRELOAD with the library first (once). ld.so splits the list on
+ * spaces and colons, with no escape: a path holding either would preload
+ * nothing, and the program would run unpatched, so it is refused. */
 static int set_preload(const char *lib)
 {
 	const char *old = getenv("LD_PRELOAD");
 	char buf[8192];
+
+	if (strpbrk(lib, " :")) {
+		fprintf(stderr, "enostub: %s: LD_PRELOAD cannot name a library whose "
+			"path has a space or a colon (ld.so splits the list on both); "
+			"install enostub where its path has neither\n", lib);
+		return 1;
+	}
 
 	if (old && *old && strstr(old, lib))
 		return 0;

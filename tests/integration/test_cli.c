@@ -968,6 +968,36 @@ static void test_config_unusable(void **state)
 	text_has("proc.txt", "\nclose_range=EPERM\n");
 }
 
+/* enostub and its library in a directory @name: run refuses clearly
+ * where LD_PRELOAD cannot name the library; never runs it unpatched. */
+static void run_from(const char *name, int status, const char *want)
+{
+	char cmd[512], cli[256];
+	char *argv[] = { cli, "run", HELPER_PATH, "prctl:builtin:old", "close_range", NULL };
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && cp %s %.*slibenostub.so '%s'/", name,
+		 CLI_PATH, (int)(strrchr(CLI_PATH, '/') + 1 - CLI_PATH), CLI_PATH, name);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cli, sizeof(cli), "%s/%s/enostub", dir, name);
+	assert_int_equal(run_env("from.txt", argv, env_plain), status);
+	text_has("from.txt", want);
+	if (status)
+		text_lacks("from.txt", "close_range=");
+}
+
+static void test_run_odd_path(void **state)
+{
+	char want[512];
+
+	(void)state;
+	run_from("plain-dir", 0, "\nclose_range=ENOSYS\n");
+	snprintf(want, sizeof(want), "enostub: %s/with space/libenostub.so: LD_PRELOAD "
+		 "cannot name a library whose path has a space or a colon (ld.so splits "
+		 "the list on both); install enostub where its path has neither\n", dir);
+	run_from("with space", 1, want);
+	run_from("with:colon", 1, "with:colon/libenostub.so: LD_PRELOAD cannot name");
+}
+
 /* A valid filter of @n instructions that denies unknown numbers: only
  * write(1) is allowed, loads of the number pad it. */
 static void write_big(const char *path, size_t n)
@@ -1081,6 +1111,7 @@ int main(void)
 		cmocka_unit_test(test_include_comment),
 		cmocka_unit_test(test_log_env),
 		cmocka_unit_test(test_config_unusable),
+		cmocka_unit_test(test_run_odd_path),
 		cmocka_unit_test(test_patch_too_big),
 		cmocka_unit_test(test_messages),
 	};
