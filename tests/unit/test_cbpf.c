@@ -15,6 +15,8 @@ static const struct bad_case bad[] = {
 	{ "byte load", { BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0), ALLOW }, 2 },
 	{ "half load", { BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0), ALLOW }, 2 },
 	{ "unaligned load", { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 2), ALLOW }, 2 },
+	{ "unaligned load (1)", { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 1), ALLOW }, 2 },
+	{ "unaligned load (61)", { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 61), ALLOW }, 2 },
 	{ "load past seccomp_data", { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 64), ALLOW }, 2 },
 	{ "indirect load", { BPF_STMT(BPF_LD | BPF_W | BPF_IND, 0), ALLOW }, 2 },
 	{ "msh load", { BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0), ALLOW }, 2 },
