@@ -358,6 +358,71 @@ static void test_shapes(void **state)
 	}
 }
 
+/*
+ * The analysis reads only states it wrote for this program: on a work area
+ * left poisoned (zeros, ones, or every stored state "the constant ALLOW"),
+ * patch_filter() gives the same program and report as on a clean one.
+ * A state written to one slot and read from another would read the poison.
+ */
+static struct patch_work clean;
+
+static void poison(struct patch_work *w, int how)
+{
+	static const uint8_t allow_state[8] = { 0x00, 0x00, 0xff, 0x7f, 0, 0, 0, 0 };
+	uint8_t *p = (uint8_t *)&w->flow;
+	size_t i;
+
+	if (how < 2) {
+		memset(w, how ? 0xff : 0, sizeof(*w));
+		return;
+	}
+	for (i = 0; i + 8 <= sizeof(w->flow); i += 8)
+		memcpy(p + i, allow_state, 8);
+}
+
+static void same_on_poison(const char *what, size_t olen, const struct analyze_opts *o)
+{
+	size_t na, plen, clen, i;
+	const struct arch_abi *const *every = all_abis(&na);
+	int how, rc, crc;
+
+	crc = patch_filter(orig, olen, every, na, o, &clean, &clen);
+	for (how = 0; how < 3; how++) {
+		poison(&work, how);
+		rc = patch_filter(orig, olen, every, na, o, &work, &plen);
+		if (rc != crc || plen != clen ||
+		    (plen && memcmp(work.out, clean.out, plen * sizeof(work.out[0]))))
+			fail_msg("%s, %s: poison %d changes the patched program", what,
+				 opts_name(o), how);
+		for (i = 0; i < na; i++) {
+			const struct analyze_abi *a = &work.rep.abi[i], *c = &clean.rep.abi[i];
+
+			if (a->verdict != c->verdict || a->nranges != c->nranges ||
+			    a->max_known != c->max_known || a->deflt != c->deflt ||
+			    memcmp(a->ranges, c->ranges, a->nranges * sizeof(a->ranges[0])))
+				fail_msg("%s, %s, %s: poison %d changes the report", what,
+					 opts_name(o), a->abi->name, how);
+		}
+	}
+}
+
+static void test_poisoned_work(void **state)
+{
+	size_t i, s, olen;
+
+	(void)state;
+	for (i = 0; i < N(corpus_files); i++) {
+		olen = load_corpus(corpus_files[i], orig);
+		for (s = 0; s < N(strategies); s++)
+			same_on_poison(corpus_files[i], olen, &strategies[s]);
+	}
+	for (i = 0; i < N(shapes); i++) {
+		memcpy(orig, shapes[i].prog, shapes[i].len * sizeof(orig[0]));
+		for (s = 0; s < N(strategies); s++)
+			same_on_poison(shapes[i].what, shapes[i].len, &strategies[s]);
+	}
+}
+
 /* libseccomp's output for every arch it supports, several defaults. */
 static void test_generated(void **state)
 {
@@ -724,6 +789,7 @@ int main(void)
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_shapes),
+		cmocka_unit_test(test_poisoned_work),
 		cmocka_unit_test(test_against_runc),
 		cmocka_unit_test(test_superset),
 		cmocka_unit_test(test_shared_pass),
