@@ -77,16 +77,29 @@ static inline void run_argv(char *const argv[], char *const envp[], struct run *
 	assert_int_equal(waitpid(pid, &r->status, 0), pid);
 }
 
+/* Split @steps at spaces into argv[first..]: at most @max entries in all
+ * with the terminating NULL; the words live in @buf. Return: argc. */
+static inline int split_steps(char *buf, size_t size, const char *steps, char **argv,
+			      int first, int max)
+{
+	char *save = NULL, *tok;
+	int argc = first;
+
+	snprintf(buf, size, "%s", steps);
+	for (tok = strtok_r(buf, " ", &save); tok && argc < max - 1;
+	     tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	return argc;
+}
+
 /* Run @path with up to 10 space-separated arguments in @steps. */
 static inline void run_steps(struct run *r, const char *path, const char *steps,
 		      char *const envp[])
 {
-	char buf[1024], *argv[12] = { (char *)path }, *save = NULL, *tok;
-	int argc = 1;
+	char buf[1024], *argv[12] = { (char *)path };
 
-	snprintf(buf, sizeof(buf), "%s", steps);
-	for (tok = strtok_r(buf, " ", &save); tok && argc < 11; tok = strtok_r(NULL, " ", &save))
-		argv[argc++] = tok;
+	split_steps(buf, sizeof(buf), steps, argv, 1, 12);
 	run_argv(argv, envp, r);
 }
 

@@ -85,13 +85,11 @@ static void rm_rf(const char *path)
 static void run_as(struct run *r, uid_t uid, const char *path, const char *arg0,
 		   const char *steps, char *const env[])
 {
-	char buf[1024], *argv[16] = { (char *)arg0 }, *save = NULL, *tok;
-	int out[2], argc = 1;
+	char buf[1024], *argv[16] = { (char *)arg0 };
+	int out[2];
 	pid_t pid;
 
-	snprintf(buf, sizeof(buf), "%s", steps);
-	for (tok = strtok_r(buf, " ", &save); tok && argc < 15; tok = strtok_r(NULL, " ", &save))
-		argv[argc++] = tok;
+	split_steps(buf, sizeof(buf), steps, argv, 1, 16);
 	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
 	pid = fork();
 	assert_true(pid >= 0);

@@ -319,13 +319,11 @@ static void on_exit_stop(pid_t pid, struct trace *t, enum phase *ph)
 /* Start the helper with @steps under ptrace, stopped after its execve. */
 static pid_t start_traced(const char *steps, char *const envp[], int *out_fd)
 {
-	char buf[512], *argv[12] = { HELPER_PATH, "mark" }, *save = NULL, *tok;
-	int out[2], st, argc = 2;
+	char buf[512], *argv[12] = { HELPER_PATH, "mark" };
+	int out[2], st;
 	pid_t pid;
 
-	snprintf(buf, sizeof(buf), "%s", steps);
-	for (tok = strtok_r(buf, " ", &save); tok && argc < 11; tok = strtok_r(NULL, " ", &save))
-		argv[argc++] = tok;
+	split_steps(buf, sizeof(buf), steps, argv, 2, 12);
 	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
 	pid = fork();
 	assert_true(pid >= 0);

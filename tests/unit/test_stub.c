@@ -49,8 +49,13 @@ static size_t check_stub(const struct analyze_abi *abis, size_t n, bool reset)
 	len = (size_t)s;
 	buf[len++] = (struct sock_filter)ALLOW;
 	assert_int_equal(cbpf_validate(buf, len), 0);
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len; i++) {
 		assert_true(cache_friendly(&buf[i]));
+		/* only a conditional jump has jump offsets */
+		if (BPF_CLASS(buf[i].code) != BPF_JMP || BPF_OP(buf[i].code) == BPF_JA)
+			assert_true(buf[i].jt == 0 && buf[i].jf == 0);
+	}
+	assert_int_equal(stub_size(abis, n, reset), (size_t)s);
 	for (i = 0; i < all_n; i++) {
 		for (uint32_t nr = all[i].nr_base; nr <= all[i].nr_last + 2; nr++) {
 			struct seccomp_data d = mkdata(all[i].audit, nr);
@@ -100,6 +105,19 @@ static void test_x32_shares_block(void **state)
 		jeq += buf[i].code == (BPF_JMP | BPF_JEQ | BPF_K);
 	assert_int_equal(jeq, 2);
 	assert_int_equal(len, 15);   /* runc's stub for the same filter: 14 */
+	/* in any order of the ABIs, and with several ranges each, the same
+	 * numbers answer ENOSYS: the block sorts the ranges it gathers */
+	{
+		struct analyze_range m64[] = { { 100, 120 }, { 334, 4095 } };
+		struct analyze_range mx32[] = { { 0x400001b3, 0x400001b4 },
+						{ 0x40000224, 0x40000fff } };
+		struct analyze_abi b[3];
+
+		b[0] = stubbed("x32", mx32, 2);
+		b[1] = stubbed("x86", &r32, 1);
+		b[2] = stubbed("x86_64", m64, 2);
+		assert_int_equal(check_stub(b, 3, false), 26);
+	}
 }
 
 /* The most ranges two ABIs may have (x86_64 and x32 together, 128): a
