@@ -276,6 +276,73 @@ static void expect(const struct sock_filter *f, size_t n, const char *abi,
 		assert_int_equal(r.deflt, SECCOMP_RET_ERRNO | EPERM);
 }
 
+/* analyze_lets_through(): the calls the shim's log may still make under a
+ * filter: only ALLOW or LOG on every path, whatever the arguments. */
+static void test_lets_through(void **state)
+{
+	static const struct sock_filter f[] = {
+		LD_ARCH, JEQ(AUDIT_ARCH_X86_64, 1, 0), KILL,
+		LD_NR,
+		JEQ(1, 6, 0),                     /* write: allowed */
+		JEQ(39, 6, 0),                    /* getpid: to a listener */
+		JEQ(14, 6, 0),                    /* rt_sigprocmask: logged */
+		JEQ(20, 6, 0),                    /* writev: by its argument */
+		JEQ(2, 9, 0),                     /* open: ERRNO(0), runs nothing */
+		JEQ(3, 9, 0),                     /* close: A after a merge */
+		EPERM_,
+		ALLOW,
+		RET(SECCOMP_RET_USER_NOTIF),
+		RET(SECCOMP_RET_LOG),
+		LD_ARG0, JEQ(1, 0, 1), ALLOW, EPERM_,
+		RET(SECCOMP_RET_ERRNO),
+		LD_ARG0, JEQ(0, 0, 2), LD_IMM(SECCOMP_RET_ALLOW), JA(1), LD_IMM(SECCOMP_RET_ALLOW),
+		RET_A,
+	};
+	static const struct { uint32_t nr; bool through; } cases[] = {
+		{ 1, true }, { 39, false }, { 14, true }, { 20, false }, { 2, false },
+		{ 3, true }, { 0, false }, { 4095, false },
+	};
+	const struct arch_abi *x86_64 = arch_by_name("x86_64"), *x86 = arch_by_name("x86");
+	size_t i;
+
+	(void)state;
+	assert_int_equal(cbpf_validate(f, N(f)), 0);
+	for (i = 0; i < N(cases); i++) {
+		if (analyze_lets_through(f, N(f), x86_64, cases[i].nr, &work) != cases[i].through)
+			fail_msg("nr %u: %s", cases[i].nr, cases[i].through ? "refused" : "let through");
+	}
+	/* another architecture is killed */
+	assert_false(analyze_lets_through(f, N(f), x86, 1, &work));
+}
+
+/* analyze_is_known(): the numbers compared, inside the ABI's span only. */
+static void test_is_known(void **state)
+{
+	static const struct sock_filter f[] = {
+		LD_ARCH, JEQ(AUDIT_ARCH_X86_64, 1, 0), KILL,
+		LD_NR, JEQ(0, 4, 0), JEQ(4095, 3, 0), JGT(0x40000010, 2, 0),
+		JEQ(0x40000000, 1, 0), EPERM_, ALLOW,
+	};
+	struct analyze_abi r, x32;
+
+	(void)state;
+	analyze_one(f, N(f), "x86_64", &test_opts, &r);
+	analyze_one(f, N(f), "x32", &test_opts, &x32);
+	assert_true(analyze_is_known(&r, 0));
+	assert_true(analyze_is_known(&r, 4095));
+	assert_false(analyze_is_known(&r, 1));
+	assert_false(analyze_is_known(&r, 4094));
+	assert_false(analyze_is_known(&r, 4096));
+	assert_false(analyze_is_known(&r, 0x40000010));
+	assert_true(analyze_is_known(&x32, 0x40000010));
+	assert_true(analyze_is_known(&x32, 0x40000000));
+	assert_false(analyze_is_known(&x32, 0));
+	assert_false(analyze_is_known(&x32, 0x40000011));
+	assert_false(analyze_is_known(&x32, 0x3fffffff));
+	assert_int_equal(r.max_known, 4095);
+	assert_int_equal(x32.max_known, 0x40000010);
+}
+
 static void test_corpus(void **state)
 {
 	static struct sock_filter f[CBPF_MAX_INSNS];
@@ -302,6 +369,8 @@ int main(void)
 		cmocka_unit_test(test_s390_nr0),
 		cmocka_unit_test(test_libseccomp_every_arch),
 		cmocka_unit_test(test_hand_arches),
+		cmocka_unit_test(test_lets_through),
+		cmocka_unit_test(test_is_known),
 		cmocka_unit_test(test_corpus),
 	};
 

@@ -288,10 +288,6 @@ static void test_corpus(void **state)
  * verdict claiming one answer where there are two makes a weaker filter,
  * which the oracle sees (the sweeps use argument 0 and others).
  */
-#define LD_IMM(v)  BPF_STMT(BPF_LD | BPF_IMM, (v))
-#define LDX_IMM(v) BPF_STMT(BPF_LDX | BPF_IMM, (v))
-#define JA(k)      BPF_JUMP(BPF_JMP | BPF_JA, (k), 0, 0)
-#define JGT_X(t, f) BPF_JUMP(BPF_JMP | BPF_JGT | BPF_X, 0, (t), (f))
 #define X86_ONLY   LD_ARCH, JEQ(AUDIT_ARCH_X86_64, 1, 0), KILL
 #define RET_ERR    (SECCOMP_RET_ERRNO | EPERM)
 
@@ -473,7 +469,7 @@ static void test_poisoned_work(void **state)
  * So an analysis that turns less precise, not only one that turns unsound,
  * fails here.
  */
-#define RANDOM_PROGRAMS 300
+#define RANDOM_PROGRAMS 400
 #define REPORTS_FILE CORPUS_DIR "/../unit/random-reports.txt"
 
 static uint64_t rng_state;
@@ -593,8 +589,15 @@ static size_t random_program(void)
 			static const uint16_t ops[] = { BPF_JEQ, BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET };
 			uint32_t room = (uint32_t)(n - i - 2);
 
-			orig[i] = jump(BPF_JMP | ops[rng(N(ops))] | BPF_K,
-				       rng(3) ? rng(460) : some_k(), rng(room + 1), rng(room + 1));
+			/* numbers at the edges of the stub's ranges too */
+			static const uint32_t edges[] = {
+				332, 333, 334, 335, 403, 434, 435, 436, 437, 438, 439, 440,
+				452, 456, 457, 4094, 4095,
+			};
+			uint32_t k = rng(3) ? rng(460) : rng(2) ? edges[rng(N(edges))] : some_k();
+
+			orig[i] = jump(BPF_JMP | ops[rng(N(ops))] | BPF_K, k, rng(room + 1),
+				       rng(room + 1));
 		}
 	} while (cbpf_validate(orig, n) != 0);
 	return n;

@@ -39,6 +39,10 @@
 #define JGE(k, t, f) BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (k), (t), (f))
 #define JGT(k, t, f) BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (k), (t), (f))
 #define JSET(k, t, f) BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, (k), (t), (f))
+#define JGT_X(t, f) BPF_JUMP(BPF_JMP | BPF_JGT | BPF_X, 0, (t), (f))
+#define JA(k)    BPF_JUMP(BPF_JMP | BPF_JA, (k), 0, 0)
+#define LD_IMM(v)  BPF_STMT(BPF_LD | BPF_IMM, (v))
+#define LDX_IMM(v) BPF_STMT(BPF_LDX | BPF_IMM, (v))
 
 #define RET_ENOSYS (SECCOMP_RET_ERRNO | ENOSYS)
 
