@@ -410,20 +410,13 @@ static bool prove(const struct sock_filter *prog, size_t len,
 	return true;
 }
 
-void analyze_flow(const struct sock_filter *prog, size_t len,
-		  const struct arch_abi *abi, uint32_t lo, uint32_t hi,
-		  struct analyze_work *work, struct analyze_flow *out)
+/* One pass over [lo, hi] for one ABI, from a fresh start. */
+static void flow_one(const struct sock_filter *prog, size_t len,
+		     const struct arch_abi *abi, uint32_t lo, uint32_t hi,
+		     struct analyze_work *work, struct analyze_flow *out)
 {
 	prepare(prog, len, work);
 	flow(prog, len, &abi, 1, lo, hi, work, &out);
-}
-
-bool analyze_prove(const struct sock_filter *prog, size_t len,
-		   const struct arch_abi *abi, uint32_t lo, uint32_t hi,
-		   struct analyze_work *work, uint32_t *ret)
-{
-	prepare(prog, len, work);
-	return prove(prog, len, abi, lo, hi, work, ret);
 }
 
 bool analyze_is_denial(uint32_t ret, uint32_t deny)
@@ -446,7 +439,7 @@ bool analyze_lets_through(const struct sock_filter *prog, size_t len,
 	struct analyze_flow f;
 	uint32_t action;
 
-	analyze_flow(prog, len, abi, nr, nr, work, &f);
+	flow_one(prog, len, abi, nr, nr, work, &f);
 	if (f.ret_dynamic || f.ret_many)
 		return false;
 	action = f.ret & SECCOMP_RET_ACTION_FULL;

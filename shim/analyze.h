@@ -131,33 +131,6 @@ struct analyze_work {
 };
 
 /**
- * analyze_flow() - one data-flow pass over a validated program.
- * @prog, @len: the program (must have passed cbpf_validate())
- * @abi:  the ABI: seccomp_data.arch and the number span to report
- * @lo, @hi: the interval the syscall number is known to lie in
- * @work: scratch memory
- * @out:  facts found
- */
-void analyze_flow(const struct sock_filter *prog, size_t len,
-		  const struct arch_abi *abi, uint32_t lo, uint32_t hi,
-		  struct analyze_work *work, struct analyze_flow *out);
-
-/**
- * analyze_prove() - does every number in [lo, hi] get the same answer?
- * @prog, @len, @abi, @work: as for analyze_flow()
- * @lo, @hi: the interval
- * @ret: set to the single return value when true is returned
- *
- * True only if, for every number in [lo, hi] and every argument, the program
- * returns *@ret, and no number of [lo, hi] is compared for equality.
- *
- * Return: true if proved.
- */
-bool analyze_prove(const struct sock_filter *prog, size_t len,
-		   const struct arch_abi *abi, uint32_t lo, uint32_t hi,
-		   struct analyze_work *work, uint32_t *ret);
-
-/**
  * analyze_abi_maxknown() - decide the max-known stub of one ABI.
  * @prog, @len: a validated program
  * @abi:  the ABI

@@ -355,6 +355,27 @@ static const struct shape shapes[] = {
 		X86_ONLY, LD_NR, JEQ(2, 0, 1), ALLOW,
 		LD_ARG0, JEQ(0, 0, 2), LD_NR, JA(1), LD_IMM(1000), JGT(400, 0, 1), EPERM_,
 		EPERM_ }, 14, false },
+	{ "JSET on the number, only the span's last number differs", {
+		X86_ONLY, LD_NR, JGT(4093, 1, 0), ALLOW, JSET(1, 1, 0), EPERM_, ALLOW },
+	  9, false },
+	{ "a constant compared with itself: JGT not taken, JGE taken", {
+		X86_ONLY, LD_NR, JGT(500, 1, 0), ALLOW, LD_IMM(7), JGT(7, 2, 0), JGE(7, 0, 1),
+		EPERM_, ALLOW }, 11, true },
+	{ "EPERM computed by a right shift", {
+		X86_ONLY, LD_NR, JGT(500, 1, 0), ALLOW, LD_IMM(0xa0002),
+		BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 1), RET_A }, 9, true },
+	{ "KILL_PROCESS computed by a left shift", {
+		X86_ONLY, LD_NR, JGT(500, 1, 0), ALLOW, LD_IMM(0x40000000),
+		BPF_STMT(BPF_ALU | BPF_LSH | BPF_K, 1), RET_A }, 9, true },
+	{ "EPERM divided by an argument", {
+		X86_ONLY, LD_NR, JGT(500, 1, 0), ALLOW, LD_ARG0, BPF_STMT(BPF_MISC | BPF_TAX, 0),
+		LD_IMM(RET_ERR), BPF_STMT(BPF_ALU | BPF_DIV | BPF_X, 0), RET_A }, 11, false },
+	{ "the length of seccomp_data returned", {
+		X86_ONLY, LD_NR, JGT(500, 1, 0), ALLOW, BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+		RET_A }, 8, true },
+	{ "a store as the first instruction", {
+		BPF_STMT(BPF_ST, 0), X86_ONLY, LD_NR, JGT(500, 1, 0), ALLOW,
+		BPF_STMT(BPF_LD | BPF_MEM, 0), RET_A }, 9, true },
 	{ "an argument branch over a number range", {
 		X86_ONLY, LD_NR, JGE(400, 0, 4), LD_ARG0, JEQ(0, 1, 0), EPERM_,
 		ALLOW, JEQ(5, 0, 1), ALLOW, EPERM_ }, 12, false },
@@ -624,7 +645,7 @@ static void describe_report(const struct patch_report *rep, char *buf, size_t si
 
 static void test_random_programs(void **state)
 {
-	static char got[RANDOM_PROGRAMS * 2][1024];
+	static char got[(RANDOM_PROGRAMS + N(shapes)) * 2][1100];
 	const struct analyze_opts *two[] = { &strategies[3], &strategies[4] };
 	size_t i, s, nn, olen, line = 0, stubbed = 0;
 	const struct arch_abi *const *native = arch_native(&nn);
@@ -647,6 +668,16 @@ static void test_random_programs(void **state)
 		}
 	}
 	narrow = false;
+	for (i = 0; i < N(shapes); i++) {	/* and the hand-made ones, exactly */
+		memcpy(orig, shapes[i].prog, shapes[i].len * sizeof(orig[0]));
+		for (s = 0; s < N(two); s++) {
+			assert_int_equal(patch_filter(orig, shapes[i].len, native, nn, two[s],
+						      &work, &olen), 0);
+			describe_report(&work.rep, want, sizeof(want));
+			snprintf(got[line++], sizeof(got[0]), "shape %zu %s:%s\n", i,
+				 s ? "kv+fb" : "mk+fb", want);
+		}
+	}
 	print_message("  %zu random programs, %zu patched reports with ENOSYS\n",
 		      (size_t)RANDOM_PROGRAMS, stubbed);
 	assert_true(stubbed > RANDOM_PROGRAMS / 10);
@@ -955,6 +986,11 @@ static void test_shared_pass(void **state)
 		olen = generated(scmp_arches[i].token, SCMP_ACT_ERRNO(EPERM), orig, &maxnr);
 		for (s = 0; s < N(strategies); s++)
 			stubbed += same_as_alone(&strategies[s], olen, &shared);
+	}
+	for (i = 0; i < N(shapes); i++) {
+		memcpy(orig, shapes[i].prog, shapes[i].len * sizeof(orig[0]));
+		for (s = 0; s < N(strategies); s++)
+			stubbed += same_as_alone(&strategies[s], shapes[i].len, &shared);
 	}
 	print_message("  %lu stubbed ABIs decided alike alone and together, "
 		      "%lu of them sharing their audit arch\n", stubbed, shared);
