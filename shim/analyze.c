@@ -225,7 +225,9 @@ static uint32_t alu_const(uint16_t op, uint32_t a, uint32_t v)
 	}
 }
 
-static void step_alu(struct ctx *c, const struct sock_filter *in,
+/* An ALU instruction. Return: false when the program certainly ends here
+ * (a division by a register that holds 0 returns 0), else true. */
+static bool step_alu(struct ctx *c, const struct sock_filter *in,
 		     struct analyze_state *s)
 {
 	uint16_t op = BPF_OP(in->code);
@@ -238,7 +240,7 @@ static void step_alu(struct ctx *c, const struct sock_filter *in,
 	if (op == BPF_DIV && !(is_const(src) && src.v != 0)) {
 		note_ret(c, 0);
 		if (is_const(src))
-			return;
+			return false;
 	}
 	if (nr_like(s->a) || nr_like(src))
 		s->a = V_NRX_VAL;
@@ -246,9 +248,10 @@ static void step_alu(struct ctx *c, const struct sock_filter *in,
 		s->a = (struct analyze_val){ alu_const(op, s->a.v, src.v), V_CONST };
 	else
 		s->a = V_DATA_VAL;
+	return true;
 }
 
-/* Loads, stores and register moves; returns false for jumps and returns. */
+/* Loads, stores and register moves; returns false for the rest. */
 static bool step_data(struct ctx *c, const struct sock_filter *in,
 		      struct analyze_state *s)
 {
@@ -267,10 +270,6 @@ static bool step_data(struct ctx *c, const struct sock_filter *in,
 	case BPF_MISC | BPF_TAX: s->x = s->a; return true;
 	case BPF_MISC | BPF_TXA: s->a = s->x; return true;
 	}
-	if (BPF_CLASS(in->code) == BPF_ALU) {
-		step_alu(c, in, s);
-		return true;
-	}
 	return false;
 }
 
@@ -282,6 +281,8 @@ static bool step(struct ctx *c, size_t pc, struct analyze_state *s)
 	bool next = false;
 	int way;
 
+	if (BPF_CLASS(in->code) == BPF_ALU)
+		return step_alu(c, in, s);
 	if (step_data(c, in, s))
 		return true;
 	if (BPF_CLASS(in->code) == BPF_RET) {

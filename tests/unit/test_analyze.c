@@ -186,6 +186,18 @@ static void test_s390_nr0(void **state)
 	assert_int_equal(r.ranges[0].lo, 0);
 	assert_int_equal(r.ranges[0].hi, 0);
 	assert_int_equal(r.ranges[1].lo, 4);
+	/* a multiplexer the filter allows, without naming it, keeps its answer */
+	{
+		static const struct sock_filter q[] = {
+			LD_ARCH, JEQ(AUDIT_ARCH_S390X, 1, 0), KILL,
+			LD_NR, JEQ(3, 2, 0), JGT(1, 0, 1), EPERM_, ALLOW,
+		};
+
+		analyze_one(q, N(q), "s390x", &test_opts, &r);
+		assert_int_equal(r.verdict, ANALYZE_STUB);
+		assert_int_equal(r.nranges, 1);
+		assert_int_equal(r.ranges[0].lo, 4);
+	}
 }
 
 static void test_libseccomp_every_arch(void **state)
@@ -313,6 +325,16 @@ static void test_lets_through(void **state)
 	}
 	/* another architecture is killed */
 	assert_false(analyze_lets_through(f, N(f), x86, 1, &work));
+	/* compares at the number itself: JGT 1 and JGE 2 not taken for 1 */
+	{
+		static const struct sock_filter g[] = {
+			LD_NR, JGT(1, 2, 0), JGE(2, 1, 0), ALLOW, EPERM_,
+		};
+
+		assert_true(analyze_lets_through(g, N(g), x86_64, 1, &work));
+		assert_false(analyze_lets_through(g, N(g), x86_64, 2, &work));
+		assert_true(analyze_lets_through(g, N(g), x86_64, 0, &work));
+	}
 }
 
 /* analyze_is_known(): the numbers compared, inside the ABI's span only. */

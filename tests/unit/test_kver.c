@@ -175,6 +175,11 @@ static void test_split_ranges(void **state)
 		print_message("  range %u-%u\n", work.rep.abi[0].ranges[i].lo,
 			      work.rep.abi[0].ranges[i].hi);
 	assert_true(stubbed >= 16);           /* 316-331 */
+	/* exactly: 305-315 allowed, so the proof splits 310-331 down to 316 */
+	assert_int_equal(work.rep.abi[0].nranges, 2);
+	assert_int_equal(work.rep.abi[0].ranges[0].lo, 316);
+	assert_int_equal(work.rep.abi[0].ranges[0].hi, 331);
+	assert_int_equal(work.rep.abi[0].ranges[1].lo, 333);
 	for (i = 0; i < work.rep.abi[0].nranges; i++) {
 		assert_false(work.rep.abi[0].ranges[i].lo <= 315 &&
 			     work.rep.abi[0].ranges[i].hi >= 305);

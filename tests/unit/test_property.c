@@ -376,6 +376,16 @@ static const struct shape shapes[] = {
 	{ "a store as the first instruction", {
 		BPF_STMT(BPF_ST, 0), X86_ONLY, LD_NR, JGT(500, 1, 0), ALLOW,
 		BPF_STMT(BPF_LD | BPF_MEM, 0), RET_A }, 9, true },
+	{ "two returns of the same answer", {
+		X86_ONLY, LD_NR, JGT(500, 1, 0), ALLOW, LD_ARG0, JEQ(0, 0, 1), EPERM_, EPERM_ },
+	  10, true },
+	{ "a division by a constant zero in X", {
+		X86_ONLY, LD_NR, JGT(500, 1, 0), ALLOW, LDX_IMM(0), LD_IMM(5),
+		BPF_STMT(BPF_ALU | BPF_DIV | BPF_X, 0), RET_A }, 10, true },
+	{ "a division by an argument, then compared", {
+		X86_ONLY, LD_NR, JGT(500, 1, 0), ALLOW, LD_ARG0, BPF_STMT(BPF_MISC | BPF_TAX, 0),
+		LD_IMM(7), BPF_STMT(BPF_ALU | BPF_DIV | BPF_X, 0), JEQ(7, 0, 1), RET(0), ALLOW },
+	  13, false },
 	{ "an argument branch over a number range", {
 		X86_ONLY, LD_NR, JGE(400, 0, 4), LD_ARG0, JEQ(0, 1, 0), EPERM_,
 		ALLOW, JEQ(5, 0, 1), ALLOW, EPERM_ }, 12, false },
