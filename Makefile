@@ -4,6 +4,7 @@
 #   make check    the whole test suite (also under ASan+UBSan, valgrind, a short fuzz)
 #   make fuzz     fuzz the core for FUZZ_TIME seconds (tests/fuzz/fuzz.mk)
 #   make bench    benchmarks that print figures
+#   make mutants  mutation testing of the core (tests/mutants/mutants.py)
 
 CC      ?= cc
 SYSCONFDIR ?= /etc
@@ -20,7 +21,7 @@ ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden $(WARN) $(CFLAGS) \
 
 # Debian packages needed to build and test (installed by `make deps` as root).
 DEB_PKGS := gcc make pkg-config libseccomp-dev libconfig-dev libcmocka-dev \
-            bubblewrap
+            bubblewrap python3
 APT_GET  := DEBIAN_FRONTEND=noninteractive apt-get -y -qq -o DPkg::Lock::Timeout=600
 
 # Syscall tables: shim/systab_gen.h is generated from libseccomp's CSV data
@@ -51,7 +52,7 @@ TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf
              -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"'
 
 .PHONY: all deps check unit integration clients demo bench clean tables tables-check \
-        install uninstall install-check
+        install uninstall install-check mutants mutants-short
 all: $(LIB) $(CLI)
 
 include tests/clients/clients.mk
@@ -136,6 +137,7 @@ check: deps
 	$(MAKE) asan
 	$(MAKE) valgrind
 	$(MAKE) fuzz-short
+	$(MAKE) mutants-short
 
 demo: deps
 	$(MAKE) $(LIB) $(DEMO)
@@ -145,6 +147,18 @@ bench: deps
 	$(MAKE) $(LIB) $(BENCH)
 	tests/bench/bench tests/corpus $(CURDIR)/tests/bench/empty.so $(CURDIR)/$(LIB) \
 	  $(CURDIR)/conf/enostub.conf
+
+# Mutation testing: every mutant of the soundness-critical files, or (in
+# make check) a fixed sample of those of analyze.c and stub.c, all of which
+# the fast suites must kill. MUTANTS_ARGS=--fuzz adds the fuzz target,
+# --full the whole property test.
+MUTANTS_SAMPLE ?= 40
+mutants: deps
+	python3 tests/mutants/mutants.py $(MUTANTS_ARGS)
+
+mutants-short: deps
+	python3 tests/mutants/mutants.py --files shim/analyze.c shim/stub.c \
+	  --sample $(MUTANTS_SAMPLE) --seed 1 $(MUTANTS_ARGS)
 
 # The configuration file is not installed into $(SYSCONFDIR): the built-in
 # default equals it, and a file there costs every process ~0.7 ms at startup

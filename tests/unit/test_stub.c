@@ -38,6 +38,8 @@ static struct analyze_abi stubbed(const char *name, const struct analyze_range *
 	return a;
 }
 
+static size_t simulated_longest(size_t len);
+
 /* Build stub + "RET ALLOW" and check every number of every ABI. */
 static size_t check_stub(const struct analyze_abi *abis, size_t n, bool reset)
 {
@@ -56,6 +58,8 @@ static size_t check_stub(const struct analyze_abi *abis, size_t n, bool reset)
 			assert_true(buf[i].jt == 0 && buf[i].jf == 0);
 	}
 	assert_int_equal(stub_size(abis, n, reset), (size_t)s);
+	/* the longest path it reports is the longest one any number takes */
+	assert_int_equal(stub_longest_path(buf, (size_t)s), simulated_longest((size_t)s));
 	for (i = 0; i < all_n; i++) {
 		for (uint32_t nr = all[i].nr_base; nr <= all[i].nr_last + 2; nr++) {
 			struct seccomp_data d = mkdata(all[i].audit, nr);
@@ -117,6 +121,10 @@ static void test_x32_shares_block(void **state)
 		b[1] = stubbed("x86", &r32, 1);
 		b[2] = stubbed("x86_64", m64, 2);
 		assert_int_equal(check_stub(b, 3, false), 26);
+		/* x32's one range first, then x86_64's two: the second must
+		 * move in front of it as well */
+		b[0] = stubbed("x32", &rx32, 1);
+		check_stub(b, 3, false);
 	}
 }
 
