@@ -438,12 +438,15 @@ bool analyze_lets_through(const struct sock_filter *prog, size_t len,
 			  struct analyze_work *work)
 {
 	struct analyze_flow f;
-	uint32_t action;
 
 	flow_one(prog, len, abi, nr, nr, work, &f);
-	if (f.ret_dynamic || f.ret_many)
-		return false;
-	action = f.ret & SECCOMP_RET_ACTION_FULL;
+	return !f.ret_dynamic && !f.ret_many && analyze_runs_call(f.ret);
+}
+
+bool analyze_runs_call(uint32_t ret)
+{
+	uint32_t action = ret & SECCOMP_RET_ACTION_FULL;
+
 	return action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG;
 }
 

@@ -195,6 +195,15 @@ void analyze_abis(const struct sock_filter *prog, size_t len,
 bool analyze_is_denial(uint32_t ret, uint32_t deny);
 
 /**
+ * analyze_runs_call() - does this filter answer run the system call?
+ * @ret: a filter return value
+ *
+ * Return: true for ALLOW and LOG (the answers that run the call and raise
+ * nothing), false for every other action.
+ */
+bool analyze_runs_call(uint32_t ret);
+
+/**
  * analyze_lets_through() - does the program let one syscall through,
  * whatever its arguments and instruction pointer?
  * @prog, @len: a validated program

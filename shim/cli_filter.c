@@ -280,7 +280,7 @@ static const char *short_verdict(uint32_t ret, char *buf, size_t size)
 	uint32_t act = ret & SECCOMP_RET_ACTION_FULL;
 	const char *e;
 
-	if (act == SECCOMP_RET_ALLOW || act == SECCOMP_RET_LOG)
+	if (analyze_runs_call(ret))
 		return "allowed";
 	if (act == SECCOMP_RET_KILL_PROCESS || act == SECCOMP_RET_KILL_THREAD)
 		return "KILL";
@@ -1184,8 +1184,7 @@ static bool dump_hazard(const struct stack *s, const struct target *t)
 
 	return t->rseq != 0 && stack_common(s, t->abi, "clone3", &c3) &&
 	       stack_common(s, t->abi, "rseq", &rs) && c3 == cbpf_ret_errno(ENOSYS) &&
-	       (rs & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ALLOW &&
-	       (rs & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_LOG;
+	       !analyze_runs_call(rs);
 }
 
 static void dump_verdicts(const struct stack *s, const struct target *t, bool json)

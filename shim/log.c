@@ -351,14 +351,16 @@ static long trusted_dir(const char *path, char *name, size_t size)
 {
 	long dir = lg.sys(SYS_openat, AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC), next;
 	const char *p = path, *end;
+	size_t n;
 
 	while (dir >= 0 && trusted(dir, S_IFDIR)) {
 		while (*p == '/')
 			p++;
 		end = strchr(p, '/');
-		if ((size_t)(end ? end - p : (long)strlen(p)) >= size)
+		n = end ? (size_t)(end - p) : strlen(p);
+		if (n >= size)
 			break;
-		snprintf(name, size, "%.*s", (int)(end ? end - p : (long)strlen(p)), p);
+		snprintf(name, size, "%.*s", (int)n, p);
 		if (!end)
 			return dir;
 		next = lg.sys(SYS_openat, dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |

@@ -168,13 +168,6 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 	return 0;
 }
 
-static bool lets_through(uint32_t action)
-{
-	uint32_t a = action & SECCOMP_RET_ACTION_FULL;
-
-	return a == SECCOMP_RET_ALLOW || a == SECCOMP_RET_LOG;
-}
-
 bool patch_threads_abort(const struct sock_filter *orig, size_t olen,
 			 const struct sock_filter *patched, size_t plen,
 			 uint32_t audit, uint32_t clone3_nr, uint32_t rseq_nr)
@@ -187,7 +180,7 @@ bool patch_threads_abort(const struct sock_filter *orig, size_t olen,
 	if (cbpf_run(orig, olen, &d) == cbpf_run(patched, plen, &d))
 		return false;	/* thread creation fails or works as before */
 	d.nr = (int)rseq_nr;
-	return !lets_through(cbpf_run(patched, plen, &d));
+	return !analyze_runs_call(cbpf_run(patched, plen, &d));
 }
 
 static bool verify_one(const struct sock_filter *orig, size_t olen,
