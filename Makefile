@@ -13,11 +13,17 @@ BINDIR  ?= $(PREFIX)/bin
 LIBDIR  ?= $(PREFIX)/lib
 MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/enostub
+# The packager's flags (CPPFLAGS, CFLAGS, LDFLAGS, LDLIBS, e.g. from
+# dpkg-buildflags) reach every object and every link line.
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
-ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden $(WARN) $(CFLAGS) \
-            -DENOSTUB_SYSCONF='"$(SYSCONFDIR)/enostub.conf"' \
-            -DENOSTUB_LIB='"$(LIBDIR)/libenostub.so"'
+# libconfig is loaded on demand (dlopen): its soname comes from the
+# development library pkg-config names, not from a hard-coded string.
+LIBCONFIG_SONAME = $(eval LIBCONFIG_SONAME := $(shell readelf -d "$$(pkg-config --variable=libdir libconfig)/libconfig.so" 2>/dev/null | \
+                     sed -n 's/.*Library soname: \[\(.*\)\]/\1/p'))$(LIBCONFIG_SONAME)
+ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -Ishim $(WARN) $(CPPFLAGS) $(CFLAGS) \
+            -MMD -MP -DENOSTUB_SYSCONF='"$(SYSCONFDIR)/enostub.conf"' \
+            -DENOSTUB_LIB='"$(LIBDIR)/libenostub.so"' -DLIBCONFIG_SONAME='"$(LIBCONFIG_SONAME)"'
 
 # Debian packages needed to build and test (installed by `make deps` as root).
 DEB_PKGS := gcc make pkg-config libseccomp-dev libconfig-dev libcmocka-dev \
@@ -30,12 +36,23 @@ APT_GET  := DEBIAN_FRONTEND=noninteractive apt-get -y -qq -o DPkg::Lock::Timeout
 SYSDATA  ?= ../shared/data
 SYSDATA_CSV := $(wildcard $(SYSDATA)/syscalls-kver.csv $(SYSDATA)/syscalls-numbers.csv)
 
-CORE_SRC := shim/cbpf.c shim/arch.c shim/systab.c shim/analyze.c shim/stub.c shim/patch.c
+# The layers (tests/layers.sh checks that includes only run downwards):
+#   shim/core     pure: validate, analyse, stub, patch, the policy step, tables
+#   shim/config   the configuration file (libconfig) -> settings
+#   shim/preload  the library's edge: hooks, the log
+#   shim/cli      the command's edge: enostub and its disassembler
+#   shim/gen      the syscall-table generator and its data
+CORE_SRC := $(wildcard shim/core/*.c)
 CORE_OBJ := $(CORE_SRC:.c=.o)
-CONF_OBJ := shim/conf.o shim/log.o
-SHIM_OBJ := shim/shim.o $(CONF_OBJ) $(CORE_OBJ)
+CONF_OBJ := $(patsubst %.c,%.o,$(wildcard shim/config/*.c))
+PRELOAD_OBJ := $(patsubst %.c,%.o,$(wildcard shim/preload/*.c))
+CLI_OBJ  := $(patsubst %.c,%.o,$(wildcard shim/cli/*.c))
+SHIM_OBJ := $(PRELOAD_OBJ) $(CONF_OBJ) $(CORE_OBJ)
+# what the unit tests link: everything but the hooks
+UNIT_OBJ := $(CORE_OBJ) $(CONF_OBJ) shim/preload/log.o
 LIB      := shim/libenostub.so
 CLI      := shim/enostub
+TEST_INC := -Ishim -Ishim/core -Ishim/config -Ishim/preload
 
 UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_systab tests/unit/test_analyze tests/unit/test_kver tests/unit/test_stub \
               tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf
@@ -71,32 +88,34 @@ deps:
 	fi
 
 ifeq ($(words $(SYSDATA_CSV)),2)
-shim/systab_gen.h: shim/gen-systab.awk $(SYSDATA_CSV) shim/fallback-safe.csv
-	awk -f shim/gen-systab.awk $(SYSDATA_CSV) shim/fallback-safe.csv > $@.tmp && mv $@.tmp $@
-tables: shim/systab_gen.h
+shim/core/systab_gen.h: shim/gen/gen-systab.awk $(SYSDATA_CSV) shim/gen/fallback-safe.csv
+	awk -f shim/gen/gen-systab.awk $(SYSDATA_CSV) shim/gen/fallback-safe.csv > $@.tmp && mv $@.tmp $@
+tables: shim/core/systab_gen.h
 tables-check:
-	@awk -f shim/gen-systab.awk $(SYSDATA_CSV) shim/fallback-safe.csv | cmp -s - shim/systab_gen.h && \
-	  echo "tables: shim/systab_gen.h matches $(SYSDATA)" || \
-	  { echo "tables: shim/systab_gen.h is stale: run make tables"; exit 1; }
+	@awk -f shim/gen/gen-systab.awk $(SYSDATA_CSV) shim/gen/fallback-safe.csv | cmp -s - shim/core/systab_gen.h && \
+	  echo "tables: shim/core/systab_gen.h matches $(SYSDATA)" || \
+	  { echo "tables: shim/core/systab_gen.h is stale: run make tables"; exit 1; }
 else
 tables tables-check:
-	@echo "tables: $(SYSDATA) not found; using the committed shim/systab_gen.h"
+	@echo "tables: $(SYSDATA) not found; using the committed shim/core/systab_gen.h"
 endif
 
-shim/%.o: shim/%.c shim/*.h
+shim/%.o: shim/%.c
+	@test -n '$(LIBCONFIG_SONAME)' || { echo "no libconfig.so: install libconfig-dev (make deps)"; exit 1; }
 	$(CC) $(ALLCFLAGS) -c $< -o $@
 
-CLI_OBJ  := shim/enostub.o shim/cli_filter.o shim/cli_run.o shim/disasm.o
+-include $(SHIM_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
 $(CLI): $(CLI_OBJ) $(CONF_OBJ) $(CORE_OBJ)
-	$(CC) -o $@ $^
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(LIB): $(SHIM_OBJ) shim/libenostub.map
-	$(CC) -shared -Wl,--version-script=shim/libenostub.map -Wl,-z,relro \
-	  -o $@ $(SHIM_OBJ)
+$(LIB): $(SHIM_OBJ) shim/preload/libenostub.map
+	$(CC) -shared $(CFLAGS) $(LDFLAGS) -Wl,--version-script=shim/preload/libenostub.map -Wl,-z,relro \
+	  -o $@ $(SHIM_OBJ) $(LDLIBS)
 
-tests/unit/%: tests/unit/%.c tests/unit/*.h $(CORE_OBJ) $(CONF_OBJ)
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim -Itests/unit \
-	  $(TEST_DEFS) $< $(CORE_OBJ) $(CONF_OBJ) -o $@ $$(pkg-config --libs cmocka) -lseccomp
+tests/unit/%: tests/unit/%.c tests/unit/*.h $(UNIT_OBJ)
+	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit \
+	  $(TEST_DEFS) $< $(UNIT_OBJ) -o $@ $(LDFLAGS) $$(pkg-config --libs cmocka) -lseccomp
 
 $(HELPER): tests/integration/helper.c
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@ -lseccomp -lpthread
@@ -105,11 +124,11 @@ $(EARLY): tests/integration/early.c
 	$(CC) -shared -fPIC -std=gnu11 $(WARN) $(CFLAGS) $< -o $@
 
 tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(CLI) $(HELPER) $(EARLY)
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim $(TEST_DEFS) \
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) $(TEST_DEFS) \
 	  $< -o $@ $$(pkg-config --libs cmocka)
 
 tests/bench/bench: tests/bench/bench.c tests/unit/oracle.h $(CORE_OBJ)
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim -Itests/unit $< $(CORE_OBJ) -o $@
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit $< $(CORE_OBJ) -o $@
 
 tests/bench/empty.so: tests/bench/empty.c
 	$(CC) -shared -fPIC $(CFLAGS) $< -o $@
@@ -128,6 +147,7 @@ clients: deps $(CLIENT_TESTS)
 
 check: deps
 	$(MAKE) tables-check
+	tests/layers.sh
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) integration
@@ -154,10 +174,10 @@ bench: deps
 # --full the whole property test.
 MUTANTS_SAMPLE ?= 40
 mutants: deps
-	python3 tests/mutants/mutants.py $(MUTANTS_ARGS)
+	LIBCONFIG_SONAME=$(LIBCONFIG_SONAME) python3 tests/mutants/mutants.py $(MUTANTS_ARGS)
 
 mutants-short: deps
-	python3 tests/mutants/mutants.py --files shim/analyze.c shim/stub.c \
+	LIBCONFIG_SONAME=$(LIBCONFIG_SONAME) python3 tests/mutants/mutants.py --files shim/core/analyze.c shim/core/stub.c \
 	  --sample $(MUTANTS_SAMPLE) --seed 1 $(MUTANTS_ARGS)
 
 # The configuration file is not installed into $(SYSCONFDIR): the built-in
@@ -166,7 +186,7 @@ mutants-short: deps
 install: all
 	install -D -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/enostub
 	install -D -m 0755 $(LIB) $(DESTDIR)$(LIBDIR)/libenostub.so
-	install -D -m 0644 shim/enostub.1 $(DESTDIR)$(MANDIR)/man1/enostub.1
+	install -D -m 0644 shim/cli/enostub.1 $(DESTDIR)$(MANDIR)/man1/enostub.1
 	install -D -m 0644 conf/enostub.conf.5 $(DESTDIR)$(MANDIR)/man5/enostub.conf.5
 	install -D -m 0644 conf/enostub.conf $(DESTDIR)$(DOCDIR)/enostub.conf
 	install -D -m 0644 -t $(DESTDIR)$(DOCDIR)/examples conf/examples/*.conf
@@ -193,7 +213,7 @@ install-check:
 	echo "install-check: install, run from the installed files, uninstall: ok"
 
 clean:
-	rm -f shim/*.o $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH) \
+	rm -f shim/*/*.o shim/*/*.d $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH) \
 	  $(CLIENT_TESTS) $(CLIENT_BINS)
 
 # Sanitizers, valgrind and the fuzzer: their own rules, build dirs and packages.

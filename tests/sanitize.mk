@@ -31,7 +31,7 @@ ASAN_LIB    = $(ASAN_DIR)/$(LIB)
 ASAN_HELPER = $(ASAN_DIR)/$(HELPER)
 ASAN_EARLY  = $(ASAN_DIR)/$(EARLY)
 ASAN_CORE   = $(CORE_OBJ:%=$(ASAN_DIR)/%)
-ASAN_CONF   = $(CONF_OBJ:%=$(ASAN_DIR)/%)
+ASAN_UNITOBJ = $(UNIT_OBJ:%=$(ASAN_DIR)/%)
 ASAN_SHIM   = $(SHIM_OBJ:%=$(ASAN_DIR)/%)
 ASAN_UNIT   = $(UNIT_TESTS:%=$(ASAN_DIR)/%)
 # test_trace compares exact system call and allocation traces: the ASan
@@ -45,19 +45,21 @@ asan_defs = $(subst "$(CURDIR)/$(LIB)","$(1)",$(subst \
 	"$(CURDIR)/$(HELPER)","$(CURDIR)/$(ASAN_HELPER)",$(subst \
 	"$(CURDIR)/$(EARLY)","$(CURDIR)/$(ASAN_EARLY)",$(TEST_DEFS))))
 
-$(ASAN_DIR)/shim/%.o: shim/%.c shim/*.h
+$(ASAN_DIR)/shim/%.o: shim/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) $(ASAN_FLAGS) -c $< -o $@
 
-$(ASAN_LIB): $(ASAN_SHIM) shim/libenostub.map
-	$(CC) -shared $(ASAN_FLAGS) -Wl,--version-script=shim/libenostub.map \
+-include $(ASAN_SHIM:.o=.d)
+
+$(ASAN_LIB): $(ASAN_SHIM) shim/preload/libenostub.map
+	$(CC) -shared $(ASAN_FLAGS) -Wl,--version-script=shim/preload/libenostub.map \
 	  -Wl,-z,relro -o $@ $(ASAN_SHIM)
 
-$(ASAN_DIR)/tests/unit/%: tests/unit/%.c tests/unit/*.h $(ASAN_CORE) $(ASAN_CONF) $(ASAN_LIB)
+$(ASAN_DIR)/tests/unit/%: tests/unit/%.c tests/unit/*.h $(ASAN_UNITOBJ) $(ASAN_LIB)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(ASAN_FLAGS) -Wno-missing-prototypes \
-	  -Ishim -Itests/unit $(call asan_defs,$(CURDIR)/$(ASAN_LIB)) \
-	  $< $(ASAN_CORE) $(ASAN_CONF) -o $@ $$(pkg-config --libs cmocka) -lseccomp
+	  $(TEST_INC) -Itests/unit $(call asan_defs,$(CURDIR)/$(ASAN_LIB)) \
+	  $< $(ASAN_UNITOBJ) -o $@ $$(pkg-config --libs cmocka) -lseccomp
 
 # Plain programs, as in the normal build (see above).
 $(ASAN_HELPER): tests/integration/helper.c
@@ -71,14 +73,14 @@ $(ASAN_EARLY): tests/integration/early.c
 $(ASAN_DIR)/tests/integration/%: tests/integration/%.c tests/integration/runner.h \
 		$(ASAN_LIB) $(ASAN_HELPER) $(ASAN_EARLY)
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(ASAN_FLAGS) -Wno-missing-prototypes -Ishim \
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(ASAN_FLAGS) -Wno-missing-prototypes $(TEST_INC) \
 	  $(call asan_defs,$(ASAN_RT):$(CURDIR)/$(ASAN_LIB)) $< -o $@ $$(pkg-config --libs cmocka)
 
 VALGRIND_TEST := build/valgrind/test_valgrind
 
 $(VALGRIND_TEST): tests/integration/test_valgrind.c tests/integration/runner.h $(LIB) $(HELPER)
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes -Ishim $(TEST_DEFS) \
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) $(TEST_DEFS) \
 	  $< -o $@ $$(pkg-config --libs cmocka)
 
 .PHONY: asan valgrind clean-sanitize

@@ -37,7 +37,7 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Aligned as in shim/shim.c, so the first patch faults as many pages in. */
+/* Aligned as in shim/preload/shim.c, so the first patch faults as many pages in. */
 static struct patch_work work __attribute__((aligned(4096)));
 
 static double now_ns(void)

@@ -29,16 +29,16 @@ FUZZ_SEEDS  = tests/corpus tests/fuzz/seeds $(wildcard tests/fuzz/regress)
 FUZZ_ARGS   = -dict=tests/fuzz/fuzz_patch.dict -max_len=32783 -timeout=10 \
               -use_value_profile=1 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/
 
-$(FUZZ_DIR)/shim/%.o: shim/%.c shim/*.h
+$(FUZZ_DIR)/shim/%.o: shim/%.c shim/core/*.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(WARN) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(WARN) -Ishim -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_BIN): tests/fuzz/fuzz_patch.c tests/unit/oracle.h $(FUZZ_CORE)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(WARN) -fsanitize=fuzzer -Ishim -Itests/unit \
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(WARN) -fsanitize=fuzzer $(TEST_INC) -Itests/unit \
 	  $< $(FUZZ_CORE) -o $@
 
 $(FUZZ_SELF): tests/fuzz/fuzz_patch.c tests/unit/oracle.h $(FUZZ_CORE)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(WARN) -fsanitize=fuzzer -Ishim -Itests/unit \
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(WARN) -fsanitize=fuzzer $(TEST_INC) -Itests/unit \
 	  -DFUZZ_SELFTEST $< $(FUZZ_CORE) -o $@
 
 # Run the self-test build with FUZZ_WEAKEN=$(1) on $(2): it must fail, saying $(3).

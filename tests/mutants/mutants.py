@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Mutation testing of enostub's soundness-critical core.
 
-Each mutant changes one thing in one of shim/analyze.c, shim/stub.c,
-shim/patch.c, shim/cbpf.c (a relational or logical operator, a constant +-1,
+Each mutant changes one thing in one of shim/core/analyze.c, shim/core/stub.c,
+shim/core/patch.c, shim/core/cbpf.c (a relational or logical operator, a constant +-1,
 a condition forced true or false, an "unsure" answer made definite, a
 statement deleted). For each, in a scratch copy of the tree, the core is
 rebuilt and the fast suites run in order, stopping at the first failure:
@@ -36,8 +36,8 @@ import sys
 import tempfile
 import time
 
-FILES = ["shim/analyze.c", "shim/stub.c", "shim/patch.c", "shim/cbpf.c"]
-MUST_KILL = {"shim/analyze.c", "shim/stub.c"}
+FILES = ["shim/core/analyze.c", "shim/core/stub.c", "shim/core/patch.c", "shim/core/cbpf.c"]
+MUST_KILL = {"shim/core/analyze.c", "shim/core/stub.c"}
 UNIT = ["tests/unit/test_cbpf", "tests/unit/test_analyze", "tests/unit/test_kver",
         "tests/unit/test_stub"]
 PROPERTY = "tests/unit/test_property"
@@ -217,8 +217,8 @@ def run(cmd, cwd, timeout, env=None):
 
 
 WARN = ["-Wall", "-Wextra", "-Wshadow", "-Wstrict-prototypes", "-Wmissing-prototypes"]
-CORE = ["shim/cbpf.c", "shim/arch.c", "shim/systab.c", "shim/analyze.c", "shim/stub.c",
-        "shim/patch.c", "shim/conf.c", "shim/log.c"]
+CORE = ["shim/core/cbpf.c", "shim/core/arch.c", "shim/core/systab.c", "shim/core/analyze.c", "shim/core/stub.c",
+        "shim/core/patch.c", "shim/config/conf.c", "shim/preload/log.c"]
 
 
 class Worker:
@@ -244,7 +244,7 @@ class Worker:
             ("HELPER_PATH", "x"), ("EARLY_PATH", "x"), ("CLI_PATH", "x"),
             ("GOLDEN_DIR", "x"))]
         for t in UNIT + [PROPERTY]:
-            rc, out = run(["cc", "-std=gnu11", "-O2", "-Wno-missing-prototypes", "-Ishim",
+            rc, out = run(["cc", "-std=gnu11", "-O2", "-Wno-missing-prototypes", "-Ishim", "-Ishim/core", "-Ishim/config", "-Ishim/preload",
                            "-Itests/unit"] + defs + [t + ".c", "-o", t, "-L.", "-lcore",
                            "-Wl,-rpath," + self.dir, "-lcmocka", "-lseccomp"],
                           self.dir, 120)
@@ -252,7 +252,7 @@ class Worker:
                 raise SystemExit("mutants: %s does not build:\n%s" % (t, out))
         if fuzz:
             rc, out = run(["clang", "-std=gnu11", "-g", "-O1", "-fsanitize=fuzzer,address,undefined",
-                           "-fno-sanitize-recover=all", "-Ishim", "-Itests/unit",
+                           "-fno-sanitize-recover=all", "-Ishim", "-Ishim/core", "-Ishim/config", "-Ishim/preload", "-Itests/unit",
                            "tests/fuzz/fuzz_patch.c", "-o", "fuzz_patch", "-L.",
                            "-lcore-fuzz", "-Wl,-rpath," + self.dir], self.dir, 300)
             if rc != 0:
@@ -265,7 +265,7 @@ class Worker:
     def compile(self, c):
         """Rebuild @c's object(s) and the core libraries."""
         o = os.path.join(self.dir, os.path.basename(c)[:-2] + ".o")
-        rc, out = run(["cc", "-std=gnu11", "-fPIC", "-O1"] + WARN + ["-Werror", "-c", c,
+        rc, out = run(["cc", "-std=gnu11", "-fPIC", "-O1"] + WARN + ["-Werror", "-Ishim", "-DLIBCONFIG_SONAME=\"%s\"" % os.environ.get("LIBCONFIG_SONAME", "libconfig.so.9"), "-c", c,
                       "-o", o], self.dir, 120)
         if rc != 0:
             return rc, out
@@ -277,7 +277,7 @@ class Worker:
         fo = o[:-2] + ".fuzz.o"
         rc, out = run(["clang", "-std=gnu11", "-fPIC", "-g", "-O1", "-fno-omit-frame-pointer",
                        "-fsanitize=fuzzer-no-link,address,undefined",
-                       "-fno-sanitize-recover=all", "-c", c, "-o", fo], self.dir, 120)
+                       "-fno-sanitize-recover=all", "-Ishim", "-c", c, "-o", fo], self.dir, 120)
         fobjs = [x[:-2] + ".fuzz.o" for x in objs]
         if rc == 0 and all(os.path.exists(x) for x in fobjs):
             rc, out = run(["clang", "-shared", "-fsanitize=address,undefined", "-o",

@@ -127,7 +127,7 @@ static void test_tables_sane(void **state)
 	assert_string_equal(systab_kver_str(SYSTAB_KV_NEWEST, buf), ">6.16");
 }
 
-/* The fallback-safe set (shim/fallback-safe.csv): names of the tables,
+/* The fallback-safe set (shim/gen/fallback-safe.csv): names of the tables,
  * ascending, the calls glibc falls back from, not those it cannot. */
 static void test_fallback_set(void **state)
 {

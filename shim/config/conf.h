@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "analyze.h"
+#include "core/analyze.h"
 
 #ifndef ENOSTUB_SYSCONF
 #define ENOSTUB_SYSCONF "/etc/enostub.conf"

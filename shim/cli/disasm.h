@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch.h"
-#include "cbpf.h"
+#include "core/arch.h"
+#include "core/cbpf.h"
 
 #define DISASM_LINE_MAX 160
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include "log.h"
-#include "systab.h"
+#include "core/systab.h"
 
 #include <errno.h>
 #include <fcntl.h>

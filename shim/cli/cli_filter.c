@@ -21,10 +21,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "conf.h"
+#include "config/conf.h"
 #include "disasm.h"
-#include "patch.h"
-#include "systab.h"
+#include "core/patch.h"
+#include "core/systab.h"
 
 #ifndef PTRACE_SECCOMP_GET_FILTER
 #define PTRACE_SECCOMP_GET_FILTER 0x420c

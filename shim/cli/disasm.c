@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "systab.h"
+#include "core/systab.h"
 
 const char *disasm_action(uint32_t ret, char *buf, size_t size)
 {

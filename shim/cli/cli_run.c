@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "conf.h"
+#include "config/conf.h"
 
 #ifndef ENOSTUB_LIB
 #define ENOSTUB_LIB "/usr/local/lib/libenostub.so"

@@ -25,8 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "conf.h"
-#include "patch.h"
+#include "config/conf.h"
+#include "core/patch.h"
 
 /* The real syscall(): the log calls nothing that the library exports. */
 typedef long (*log_sys_fn)(long, ...);

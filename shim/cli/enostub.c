@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "conf.h"
+#include "config/conf.h"
 
 #define ENOSTUB_VERSION "0.3"
 

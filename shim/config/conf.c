@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include "conf.h"
-#include "systab.h"
+#include "core/systab.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -16,9 +16,11 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "analyze.h"
+#include "core/analyze.h"
 
-#define LIBCONFIG_SONAME "libconfig.so.9"
+#ifndef LIBCONFIG_SONAME
+#error "LIBCONFIG_SONAME: the build sets it from pkg-config libconfig"
+#endif
 
 /* libconfig, loaded on demand. */
 struct lc {

@@ -36,9 +36,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "config/conf.h"
 #include "log.h"
-#include "patch.h"
+#include "core/patch.h"
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
 
