@@ -115,26 +115,27 @@ $(LIB): $(SHIM_OBJ) shim/preload/libenostub.map
 
 tests/unit/%: tests/unit/%.c tests/unit/*.h $(UNIT_OBJ)
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit \
-	  $(TEST_DEFS) $< $(UNIT_OBJ) -o $@ $(LDFLAGS) $$(pkg-config --libs cmocka) -lseccomp
+	  $(TEST_DEFS) $< $(UNIT_OBJ) -o $@ $(LDFLAGS) $$(pkg-config --libs cmocka) -lseccomp $(LDLIBS)
 
 $(HELPER): tests/integration/helper.c
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@ -lseccomp -lpthread
+	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ -lseccomp -lpthread $(LDLIBS)
 
 $(EARLY): tests/integration/early.c
-	$(CC) -shared -fPIC -std=gnu11 $(WARN) $(CFLAGS) $< -o $@
+	$(CC) -shared -fPIC -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ $(LDLIBS)
 
 tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(CLI) $(HELPER) $(EARLY)
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) $(TEST_DEFS) \
-	  $< -o $@ $$(pkg-config --libs cmocka)
+	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) $(TEST_DEFS) \
+	  $< -o $@ $(LDFLAGS) $$(pkg-config --libs cmocka) $(LDLIBS)
 
 tests/bench/bench: tests/bench/bench.c tests/unit/oracle.h $(CORE_OBJ)
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit $< $(CORE_OBJ) -o $@
+	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit $< \
+	  $(CORE_OBJ) -o $@ $(LDFLAGS) $(LDLIBS)
 
 tests/bench/empty.so: tests/bench/empty.c
-	$(CC) -shared -fPIC $(CFLAGS) $< -o $@
+	$(CC) -shared -fPIC $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ $(LDLIBS)
 
 $(DEMO): tests/demo/demo.c
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@ -lpthread
+	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ -lpthread $(LDLIBS)
 
 unit: deps $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do ./$$t; done

@@ -11,9 +11,9 @@ CLIENT_DEFS := -DCLIENTS_DIR='"$(CURDIR)/tests/clients"' \
                -DTSYNC_PATH='"$(CURDIR)/tests/clients/tsync"'
 
 tests/clients/tsync: tests/clients/tsync.c
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@ -lpthread
+	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ -lpthread $(LDLIBS)
 
 tests/clients/test_clients: tests/clients/test_clients.c tests/integration/runner.h \
 		$(LIB) $(CLIENT_BINS)
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes $(TEST_DEFS) $(CLIENT_DEFS) \
-	  $< -o $@ $$(pkg-config --libs cmocka)
+	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_DEFS) $(CLIENT_DEFS) \
+	  $< -o $@ $(LDFLAGS) $$(pkg-config --libs cmocka) $(LDLIBS)
