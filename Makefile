@@ -58,7 +58,7 @@ UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_systab tests/unit/test_analyz
               tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf
 INTEG_TESTS := tests/integration/test_kernel tests/integration/test_config tests/integration/test_cli \
                tests/integration/test_secure \
-               tests/integration/test_trace
+               tests/integration/test_trace tests/integration/test_system
 HELPER   := tests/integration/helper
 EARLY    := tests/integration/early.so
 DEMO     := tests/demo/demo

@@ -8,5 +8,7 @@ int cli_inspect(int argc, char **argv);
 int cli_patch(int argc, char **argv);
 int cli_dump(int argc, char **argv);
 int cli_run(int argc, char **argv);
+int cli_enable_system(int argc, char **argv);
+int cli_disable_system(int argc, char **argv);
 
 #endif /* ENOSTUB_CLI_H */

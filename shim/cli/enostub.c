@@ -8,6 +8,7 @@
  *   enostub patch IN.bpf OUT.bpf [--arch A] [--strategy S] [--baseline V] [--no-fallback]
  *   enostub dump PID [--json]
  *   enostub check-config [FILE] [--exe PATH] [--comm NAME] [--secure]
+ *   enostub enable-system [--root DIR] [LIB] | disable-system [--root DIR] [LIB]
  *   enostub --help | --version
  *
  * Exit status: 0 ok, 1 error (a bad file), 2 usage.
@@ -33,6 +34,8 @@ static const char usage[] =
 	"                     [--no-fallback]\n"
 	"       enostub dump PID [--json]\n"
 	"       enostub check-config [FILE] [--exe PATH] [--comm NAME] [--secure]\n"
+	"       enostub enable-system [--root DIR] [LIB]\n"
+	"       enostub disable-system [--root DIR] [LIB]\n"
 	"       enostub --help | --version\n"
 	"\n"
 	"run           start CMD with libenostub.so preloaded (-c: its configuration,\n"
@@ -54,6 +57,14 @@ static const char usage[] =
 	"              sees it, where rules with comm never match). Without FILE,\n"
 	"              $ENOSTUB_LOG and $ENOSTUB_MODE are checked too. Errors:\n"
 	"              enostub: FILE:LINE: message.\n"
+	"enable-system add LIB (default: the installed library) to\n"
+	"              /etc/ld.so.preload, so every new process loads it (root);\n"
+	"              refused if the configuration or LIB fails its checks; the\n"
+	"              previous file is kept as /etc/ld.so.preload.enostub-backup\n"
+	"disable-system\n"
+	"              take LIB (default: any libenostub.so) out again: the file\n"
+	"              as it was when nothing else changed since, else only that\n"
+	"              line (--root DIR: DIR/etc instead of /etc, for an image)\n"
 	"\n"
 	"exit status: 0 ok, 1 error, 2 usage (run: the command's own status)\n";
 
@@ -179,6 +190,10 @@ int main(int argc, char **argv)
 		return cli_patch(argc, argv);
 	if (strcmp(cmd, "dump") == 0)
 		return cli_dump(argc, argv);
+	if (strcmp(cmd, "enable-system") == 0)
+		return cli_enable_system(argc, argv);
+	if (strcmp(cmd, "disable-system") == 0)
+		return cli_disable_system(argc, argv);
 	if (strcmp(cmd, "check-config") != 0) {
 		fprintf(stderr, "enostub: unknown command \"%s\"\n%s", cmd, usage);
 		return 2;
