@@ -191,6 +191,7 @@ install: all
 	install -D -m 0644 conf/enostub.conf.5 $(DESTDIR)$(MANDIR)/man5/enostub.conf.5
 	install -D -m 0644 conf/enostub.conf $(DESTDIR)$(DOCDIR)/enostub.conf
 	install -D -m 0644 -t $(DESTDIR)$(DOCDIR)/examples conf/examples/*.conf
+	install -D -m 0755 -t $(DESTDIR)$(DOCDIR)/examples conf/examples/enostub-runtime
 	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
 
 uninstall:

@@ -508,6 +508,68 @@ static void test_crun(void **state)
 	       "fallback-safe\n");
 }
 
+/* ---- crun through conf/examples/enostub-runtime ----------------------- */
+
+/* crun run through the wrapper, installed as crun-enostub, as podman
+ * --runtime and Docker's --add-runtime start a runtime; enostub is the
+ * build tree's (ENOSTUB_CMD), its configuration @conf. */
+static void crun_wrapped(const char *wrapper, const char *bundle, const char *conf,
+			 struct run *r)
+{
+	static int serial;
+	char state[300], name[64], confenv[300];
+	char *argv[] = { "/proc/self/exe", CGROUP2_NS, (char *)wrapper, "--root", state,
+			 "--cgroup-manager=disabled", "run", "--bundle", (char *)bundle,
+			 name, NULL };
+	char *envp[] = { "PATH=/usr/bin:/bin", "LANG=C", "ENOSTUB_CMD=" CLI_PATH, confenv,
+			 NULL };
+
+	snprintf(state, sizeof(state), "%s/crun-wrapped-state", tmpdir);
+	snprintf(name, sizeof(name), "enostub-wrapped-%d-%d", (int)getpid(), serial++);
+	snprintf(confenv, sizeof(confenv), "ENOSTUB_CONFIG=%s", conf);
+	run_argv(cgroup2_host() ? argv + 2 : argv, envp, r);
+}
+
+static void test_crun_wrapper(void **state)
+{
+	char bundle[300], conf[256], wrapper[300], misnamed[300];
+	char *bare[] = { misnamed, "--version", NULL };
+	struct run r;
+
+	(void)state;
+	need_program(CRUN, "crun");
+	need_program(PYTHON, "python3");
+	write_tmp("wrapped.conf", "log = { target = \"stderr\"; level = \"info\"; };\n",
+		  conf, sizeof(conf));
+	snprintf(wrapper, sizeof(wrapper), "%s/crun-enostub", tmpdir);
+	assert_int_equal(symlink(CONF_DIR "/examples/enostub-runtime", wrapper), 0);
+	snprintf(bundle, sizeof(bundle), "%s/bundle-wrapped", tmpdir);
+	write_bundle(bundle, "\"thread\", \"eaccess:/\"", DOCKER_2019);
+	/* crun alone: the old profile breaks python3, if crun runs here at all */
+	crun_run(WITHOUT, bundle, conf, &r);
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0 ||
+	    !has(&r, "thread=can't start new thread")) {
+		printf("  skipped: crun cannot run a container here (status 0x%x):%s",
+		       r.status, r.out);
+		skip();
+	}
+	crun_wrapped(wrapper, bundle, conf, &r);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "thread=ran"));
+	assert_true(has(&r, "eaccess=True"));
+	assert_int_equal(count(r.out, "enostub:"), 1);
+	assert_true(has_text(&r, "enostub: crun[1]: seccomp filter of 880 instructions: patched"));
+	/* under any other name it says how to install it, and runs nothing */
+	snprintf(misnamed, sizeof(misnamed), "%s/enostub-runtime", tmpdir);
+	assert_int_equal(symlink(CONF_DIR "/examples/enostub-runtime", misnamed), 0);
+	run_argv(bare, env_plain, &r);
+	assert_true(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 125);
+	assert_true(has(&r, "enostub-runtime: install me as RUNTIME-enostub (crun-enostub, "
+			"runc-enostub) or set ENOSTUB_RUNTIME"));
+	printf("  crun through conf/examples/enostub-runtime (as podman --runtime runs it): "
+	       "a thread in the container\n");
+}
+
 /* ---- a threaded program installs Docker's 2019 profile with TSYNC ----- */
 
 #define TSYNC_THREADS 4
@@ -574,6 +636,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_python_seccomp),
 		cmocka_unit_test(test_man),
 		cmocka_unit_test(test_crun),
+		cmocka_unit_test(test_crun_wrapper),
 		cmocka_unit_test(test_tsync),
 	};
 
