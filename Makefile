@@ -21,13 +21,19 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werr
 # development library pkg-config names, not from a hard-coded string.
 LIBCONFIG_SONAME = $(eval LIBCONFIG_SONAME := $(shell readelf -d "$$(pkg-config --variable=libdir libconfig)/libconfig.so" 2>/dev/null | \
                      sed -n 's/.*Library soname: \[\(.*\)\]/\1/p'))$(LIBCONFIG_SONAME)
+# The version has one source: the first entry of debian/changelog (its
+# upstream part), for `enostub --version` and the package alike.
+VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog | sed 's/-[^-]*$$//')
 ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -Ishim $(WARN) $(CPPFLAGS) $(CFLAGS) \
-            -MMD -MP -DENOSTUB_SYSCONF='"$(SYSCONFDIR)/enostub.conf"' \
+            -MMD -MP -DENOSTUB_SYSCONF='"$(SYSCONFDIR)/enostub.conf"' -DENOSTUB_VERSION='"$(VERSION)"' \
             -DENOSTUB_LIB='"$(LIBDIR)/libenostub.so"' -DLIBCONFIG_SONAME='"$(LIBCONFIG_SONAME)"'
 
 # Debian packages needed to build and test (installed by `make deps` as root).
 DEB_PKGS := gcc make pkg-config libseccomp-dev libconfig-dev libcmocka-dev \
             bubblewrap python3
+# `make deb` and its check: dpkg-buildpackage (dpkg-dev), dh (debhelper),
+# the implicit build dependency build-essential, lintian.
+DEB_PKGS += dpkg-dev debhelper build-essential lintian
 APT_GET  := DEBIAN_FRONTEND=noninteractive apt-get -y -qq -o DPkg::Lock::Timeout=600
 
 # Syscall tables: shim/systab_gen.h is generated from libseccomp's CSV data
@@ -69,7 +75,7 @@ TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf
              -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"'
 
 .PHONY: all deps check unit integration clients demo bench clean tables tables-check \
-        install uninstall install-check mutants mutants-short
+        install uninstall install-check mutants mutants-short deb deb-check
 all: $(LIB) $(CLI)
 
 include tests/clients/clients.mk
@@ -153,6 +159,7 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) integration
 	$(MAKE) install-check
+	$(MAKE) deb-check
 	$(MAKE) clients
 	$(MAKE) demo
 	$(MAKE) asan
@@ -214,7 +221,28 @@ install-check:
 	test -z "$$(find $$d -type f)" && rm -rf $$d && \
 	echo "install-check: install, run from the installed files, uninstall: ok"
 
+# The Debian package (debian/): dpkg-buildpackage in a copy of the tree in
+# build/deb/src (the package is built with the multiarch LIBDIR and
+# Debian's hardening flags, and its clean step must not touch this tree's
+# objects); enostub_VERSION_ARCH.deb and its .changes land in build/deb/.
+DEB_DIR := build/deb
+deb: deps
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	tar -cf - --exclude=./build --exclude=./.git --exclude='*.o' --exclude='*.d' . | \
+	  tar -xf - -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b > ../build.log 2>&1 || \
+	  { tail -40 ../build.log; exit 1; }
+	rm -rf $(DEB_DIR)/src
+	@ls $(DEB_DIR)/*.deb
+
+# lintian, the files, and the package installed for real with dpkg in a
+# private mount namespace whose /usr, /etc and /var are overlays (the
+# machine's own files are never written): run, enable-system, removal.
+deb-check: deb $(HELPER)
+	tests/package/check-deb.sh $(DEB_DIR) $(CURDIR)/$(HELPER)
+
 clean:
+	rm -rf $(DEB_DIR)
 	rm -f shim/*/*.o shim/*/*.d $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH) \
 	  $(CLIENT_TESTS) $(CLIENT_BINS)
 

@@ -24,7 +24,10 @@
 #include "cli.h"
 #include "config/conf.h"
 
-#define ENOSTUB_VERSION "0.3"
+/* the Makefile passes it from debian/changelog, the one source */
+#ifndef ENOSTUB_VERSION
+#define ENOSTUB_VERSION "unknown"
+#endif
 
 static const char usage[] =
 	"usage: enostub run [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]\n"
