@@ -23,7 +23,8 @@ LIBCONFIG_SONAME = $(eval LIBCONFIG_SONAME := $(shell readelf -d "$$(pkg-config 
                      sed -n 's/.*Library soname: \[\(.*\)\]/\1/p'))$(LIBCONFIG_SONAME)
 # The version has one source: the first entry of debian/changelog (its
 # upstream part), for `enostub --version` and the package alike.
-VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog | sed 's/-[^-]*$$//')
+VERSION := $(or $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null | \
+                       sed 's/-[^-]*$$//'),unknown)
 ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -Ishim $(WARN) $(CPPFLAGS) $(CFLAGS) \
             -MMD -MP -DENOSTUB_SYSCONF='"$(SYSCONFDIR)/enostub.conf"' -DENOSTUB_VERSION='"$(VERSION)"' \
             -DENOSTUB_LIB='"$(LIBDIR)/libenostub.so"' -DLIBCONFIG_SONAME='"$(LIBCONFIG_SONAME)"'
@@ -111,6 +112,8 @@ shim/%.o: shim/%.c
 	$(CC) $(ALLCFLAGS) -c $< -o $@
 
 -include $(SHIM_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+# the version is compiled in from the changelog
+shim/cli/enostub.o: debian/changelog
 
 $(CLI): $(CLI_OBJ) $(CONF_OBJ) $(CORE_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
