@@ -16,8 +16,6 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "core/analyze.h"
-
 #ifndef LIBCONFIG_SONAME
 #error "LIBCONFIG_SONAME: the build sets it from pkg-config libconfig"
 #endif
@@ -41,14 +39,10 @@ struct parser {
 	size_t errsz;
 };
 
-/* Name tables as arrays, not pointers: no relocations at load time. */
-#define NAME_MAX_LEN 16
-static const char mode_names[][NAME_MAX_LEN] = { "patch", "dry-run", "off" };
+/* The log's names; the policy's are the core's (core/policy.h). */
+#define NAME_MAX_LEN POLICY_NAME_MAX
 static const char target_names[][NAME_MAX_LEN] = { "none", "stderr", "syslog" };
 static const char level_names[][NAME_MAX_LEN] = { "error", "notice", "info" };
-static const char deny_names[][NAME_MAX_LEN] = {
-	"errno", "kill_process", "kill_thread", "trap", "user_notif",
-};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -94,7 +88,7 @@ static int lc_open(struct lc *lc)
 }
 
 /* Report "NAME:LINE: message" and return -EINVAL. */
-static int fail(struct parser *p, unsigned int line, const char *fmt, ...)
+static int parse_error(struct parser *p, unsigned int line, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -108,52 +102,26 @@ static int fail(struct parser *p, unsigned int line, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int pick(const char *v, const char (*names)[NAME_MAX_LEN], size_t n)
-{
-	size_t i;
-
-	for (i = 0; v && i < n; i++)
-		if (strcmp(v, names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
 static const char *string_of(struct parser *p, const config_setting_t *s)
 {
 	return s->type == CONFIG_TYPE_STRING ? p->lc.get_string(s) : NULL;
 }
 
-/* A string setting that must be one of @names. */
+/* A string setting that must be one of @names; a message lists them. */
 static int parse_enum(struct parser *p, const config_setting_t *s,
-		      const char (*names)[NAME_MAX_LEN], size_t n, const char *expect,
-		      uint8_t *out)
+		      const char (*names)[NAME_MAX_LEN], size_t n, uint8_t *out)
 {
 	const char *v = string_of(p, s);
-	int i = pick(v, names, n);
+	int i = policy_pick(names, n, v);
+	char list[96];
 
 	if (!v)
-		return fail(p, s->line, "%s: expected a string (%s)", s->name, expect);
+		return parse_error(p, s->line, "%s: expected a string (%s)", s->name,
+			    policy_list(names, n, list, sizeof(list)));
 	if (i < 0)
-		return fail(p, s->line, "%s: \"%s\" is not one of %s", s->name, v, expect);
+		return parse_error(p, s->line, "%s: \"%s\" is not one of %s", s->name, v,
+			    policy_list(names, n, list, sizeof(list)));
 	*out = (uint8_t)i;
-	return 0;
-}
-
-static int parse_strategy(struct parser *p, const config_setting_t *s,
-			  struct conf_settings *set)
-{
-	const char *v = string_of(p, s);
-
-	if (v && strcmp(v, "max-known") == 0)
-		set->strategy = CONF_MAX_KNOWN;
-	else if (v && strcmp(v, "kernel-version") == 0)
-		set->strategy = CONF_KERNEL_VERSION;
-	else if (v)
-		return fail(p, s->line, "strategy: \"%s\" is not one of max-known, "
-			    "kernel-version", v);
-	else
-		return fail(p, s->line, "strategy: expected a string "
-			    "(max-known or kernel-version)");
 	return 0;
 }
 
@@ -174,24 +142,20 @@ int conf_baseline(const char *v, uint16_t *out)
 }
 
 static int parse_baseline(struct parser *p, const config_setting_t *s,
-			  struct conf_settings *set)
+			  struct policy *pol)
 {
-	if (conf_baseline(string_of(p, s), &set->baseline))
-		return fail(p, s->line, "baseline: expected \"auto\" or a kernel "
+	if (conf_baseline(string_of(p, s), &pol->baseline))
+		return parse_error(p, s->line, "baseline: expected \"auto\" or a kernel "
 			    "version such as \"5.4\"");
 	return 0;
 }
 
-int conf_mode(const char *v)
-{
-	return pick(v, mode_names, N(mode_names));
-}
-
-const char *conf_allow_name(const struct conf_settings *s, size_t i)
+/* The name of allow_syscalls entry @i of @pol ("?" if unknown). */
+static const char *allow_name(const struct policy *pol, size_t i)
 {
 	size_t n;
 	const struct arch_abi *abi = arch_native(&n)[0];
-	const struct systab_ent *e = systab_by_nr(abi, abi->nr_base + s->allow[i]);
+	const struct systab_ent *e = systab_by_nr(abi, abi->nr_base + pol->allow[i]);
 
 	return e ? systab_name(e) : "?";
 }
@@ -226,7 +190,7 @@ static int errno_by_name(const char *v)
 }
 
 static int parse_errno(struct parser *p, const config_setting_t *s,
-		       struct conf_settings *set)
+		       struct policy *pol)
 {
 	const char *v = string_of(p, s);
 	long long e;
@@ -236,44 +200,46 @@ static int parse_errno(struct parser *p, const config_setting_t *s,
 	else if (v)
 		e = errno_by_name(v);
 	else
-		return fail(p, s->line, "errno: expected a name such as \"ENOSYS\" "
+		return parse_error(p, s->line, "errno: expected a name such as \"ENOSYS\" "
 			    "or a number");
 	if (e < 1 || e > 4095)
-		return fail(p, s->line, v ? "errno: \"%s\" is not an errno name"
+		return parse_error(p, s->line, v ? "errno: \"%s\" is not an errno name"
 			    : "errno: %s must be between 1 and 4095",
 			    v ? v : "the number");
-	set->err = (uint16_t)e;
+	pol->err = (uint16_t)e;
 	return 0;
 }
 
 static int parse_deny(struct parser *p, const config_setting_t *s,
-		      struct conf_settings *set)
+		      struct policy *pol)
 {
 	int i, n, bit;
 	uint32_t deny = 0;
+	char list[96];
 
 	if (s->type != CONFIG_TYPE_ARRAY && s->type != CONFIG_TYPE_LIST)
-		return fail(p, s->line, "deny_actions: expected a list such as "
+		return parse_error(p, s->line, "deny_actions: expected a list such as "
 			    "[\"errno\", \"kill_process\"]");
 	n = p->lc.length(s);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *e = p->lc.elem(s, (unsigned int)i);
 		const char *v = string_of(p, e);
 
-		bit = pick(v, deny_names, N(deny_names));
+		bit = policy_pick(POLICY_NAMES(policy_deny_names), v);
 		if (bit < 0)
-			return fail(p, e->line, "deny_actions: \"%s\" is not one of "
-				    "errno, kill_process, kill_thread, trap, user_notif",
-				    v ? v : "(not a string)");
+			return parse_error(p, e->line, "deny_actions: \"%s\" is not one of %s",
+				    v ? v : "(not a string)",
+				    policy_list(POLICY_NAMES(policy_deny_names), list,
+						sizeof(list)));
 		deny |= 1u << bit;
 	}
-	set->deny = deny;
+	pol->deny = deny;
 	return 0;
 }
 
 /* Syscalls of the process's own ABI the patched filter allows outright. */
 static int parse_allow(struct parser *p, const config_setting_t *s,
-		       struct conf_settings *set)
+		       struct policy *pol)
 {
 	size_t nn;
 	const struct arch_abi *abi = arch_native(&nn)[0];
@@ -281,21 +247,21 @@ static int parse_allow(struct parser *p, const config_setting_t *s,
 	int i, n;
 
 	if (s->type != CONFIG_TYPE_ARRAY && s->type != CONFIG_TYPE_LIST)
-		return fail(p, s->line, "allow_syscalls: expected a list such as [\"rseq\"]");
+		return parse_error(p, s->line, "allow_syscalls: expected a list such as [\"rseq\"]");
 	n = p->lc.length(s);
-	if (n > CONF_MAX_ALLOW)
-		return fail(p, s->line, "allow_syscalls: at most %d syscalls", CONF_MAX_ALLOW);
+	if (n > POLICY_MAX_ALLOW)
+		return parse_error(p, s->line, "allow_syscalls: at most %d syscalls", POLICY_MAX_ALLOW);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *el = p->lc.elem(s, (unsigned int)i);
 		const char *v = string_of(p, el);
 
 		e = v ? systab_by_name(abi, v) : NULL;
 		if (!e)
-			return fail(p, el->line, "allow_syscalls: \"%s\" is not a syscall "
+			return parse_error(p, el->line, "allow_syscalls: \"%s\" is not a syscall "
 				    "of %s", v ? v : "(not a string)", abi->name);
-		set->allow[i] = (uint16_t)e->nr;
+		pol->allow[i] = (uint16_t)e->nr;
 	}
-	set->nallow = (uint8_t)n;
+	pol->nallow = (uint8_t)n;
 	return 0;
 }
 
@@ -307,47 +273,39 @@ static int cmp_u16(const void *a, const void *b)
 /* fallback_safe: true, false, or the syscall names (of any ABI) to use
  * instead of the built-in set. */
 static int parse_fallback(struct parser *p, const config_setting_t *s,
-			  struct conf_settings *set)
+			  struct policy *pol)
 {
 	int i, n, id;
 
 	if (s->type == CONFIG_TYPE_BOOL) {
-		set->fallback = s->value.ival ? CONF_FB_BUILTIN : CONF_FB_NONE;
+		pol->fallback = s->value.ival ? POLICY_FB_BUILTIN : POLICY_FB_NONE;
 		return 0;
 	}
 	if (s->type != CONFIG_TYPE_ARRAY && s->type != CONFIG_TYPE_LIST)
-		return fail(p, s->line, "fallback_safe: expected true, false or a list "
+		return parse_error(p, s->line, "fallback_safe: expected true, false or a list "
 			    "such as [\"clone3\", \"faccessat2\"]");
 	n = p->lc.length(s);
-	if (n > CONF_MAX_FALLBACK)
-		return fail(p, s->line, "fallback_safe: at most %d syscalls", CONF_MAX_FALLBACK);
+	if (n > POLICY_MAX_FALLBACK)
+		return parse_error(p, s->line, "fallback_safe: at most %d syscalls", POLICY_MAX_FALLBACK);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *el = p->lc.elem(s, (unsigned int)i);
 		const char *v = string_of(p, el);
 
 		id = v ? systab_name_id(v) : -1;
 		if (id < 0)
-			return fail(p, el->line, "fallback_safe: \"%s\" is not a syscall name",
+			return parse_error(p, el->line, "fallback_safe: \"%s\" is not a syscall name",
 				    v ? v : "(not a string)");
-		set->fallback_names[i] = (uint16_t)id;
+		pol->fallback_names[i] = (uint16_t)id;
 	}
-	qsort(set->fallback_names, (size_t)n, sizeof(set->fallback_names[0]), cmp_u16);
-	set->nfallback = (uint8_t)n;
-	set->fallback = CONF_FB_LIST;
+	qsort(pol->fallback_names, (size_t)n, sizeof(pol->fallback_names[0]), cmp_u16);
+	pol->nfallback = (uint8_t)n;
+	pol->fallback = POLICY_FB_LIST;
 	return 0;
-}
-
-const uint16_t *conf_fallback_set(const struct conf_settings *s, size_t *n)
-{
-	if (s->fallback == CONF_FB_BUILTIN)
-		return systab_fallback(n);
-	*n = s->fallback == CONF_FB_LIST ? s->nfallback : 0;
-	return *n ? s->fallback_names : NULL;
 }
 
 int conf_log_target(const char *v, struct conf_settings *set, const char **why)
 {
-	int i = pick(v, target_names, N(target_names));
+	int i = policy_pick(target_names, N(target_names), v);
 
 	if (i >= 0) {
 		set->target = (uint8_t)i;
@@ -370,7 +328,7 @@ static int parse_target(struct parser *p, const config_setting_t *s,
 	const char *why;
 
 	if (conf_log_target(string_of(p, s), set, &why))
-		return fail(p, s->line, "target: %s", why);
+		return parse_error(p, s->line, "target: %s", why);
 	return 0;
 }
 
@@ -380,7 +338,7 @@ static int parse_log(struct parser *p, const config_setting_t *s,
 	int i, n, rc;
 
 	if (s->type != CONFIG_TYPE_GROUP)
-		return fail(p, s->line, "log: expected a group such as "
+		return parse_error(p, s->line, "log: expected a group such as "
 			    "{ target = \"stderr\"; level = \"info\"; }");
 	n = p->lc.length(s);
 	for (i = 0; i < n; i++) {
@@ -389,10 +347,9 @@ static int parse_log(struct parser *p, const config_setting_t *s,
 		if (strcmp(m->name, "target") == 0)
 			rc = parse_target(p, m, set);
 		else if (strcmp(m->name, "level") == 0)
-			rc = parse_enum(p, m, level_names, N(level_names),
-					"error, notice, info", &set->level);
+			rc = parse_enum(p, m, level_names, N(level_names), &set->level);
 		else
-			rc = fail(p, m->line, "log: unknown key \"%s\" (target, level)",
+			rc = parse_error(p, m->line, "log: unknown key \"%s\" (target, level)",
 				  m->name);
 		if (rc)
 			return rc;
@@ -403,7 +360,7 @@ static int parse_log(struct parser *p, const config_setting_t *s,
 static int parse_bool(struct parser *p, const config_setting_t *s, bool *out)
 {
 	if (s->type != CONFIG_TYPE_BOOL)
-		return fail(p, s->line, "%s: expected true or false", s->name);
+		return parse_error(p, s->line, "%s: expected true or false", s->name);
 	*out = s->value.ival != 0;
 	return 0;
 }
@@ -415,26 +372,26 @@ static int parse_setting(struct parser *p, const config_setting_t *s,
 	const char *k = s->name;
 
 	if (strcmp(k, "mode") == 0)
-		return parse_enum(p, s, mode_names, N(mode_names),
-				  "patch, dry-run, off", &set->mode);
+		return parse_enum(p, s, POLICY_NAMES(policy_mode_names), &set->pol.mode);
 	if (strcmp(k, "strategy") == 0)
-		return parse_strategy(p, s, set);
+		return parse_enum(p, s, POLICY_NAMES(policy_strategy_names),
+				  &set->pol.strategy);
 	if (strcmp(k, "baseline") == 0)
-		return parse_baseline(p, s, set);
+		return parse_baseline(p, s, &set->pol);
 	if (strcmp(k, "errno") == 0)
-		return parse_errno(p, s, set);
+		return parse_errno(p, s, &set->pol);
 	if (strcmp(k, "deny_actions") == 0)
-		return parse_deny(p, s, set);
+		return parse_deny(p, s, &set->pol);
 	if (strcmp(k, "log") == 0)
 		return parse_log(p, s, set);
 	if (strcmp(k, "rseq_guard") == 0)
-		return parse_bool(p, s, &set->rseq_guard);
+		return parse_bool(p, s, &set->pol.rseq_guard);
 	if (strcmp(k, "no_rseq") == 0)
 		return parse_bool(p, s, &set->no_rseq);
 	if (strcmp(k, "allow_syscalls") == 0)
-		return parse_allow(p, s, set);
+		return parse_allow(p, s, &set->pol);
 	if (strcmp(k, "fallback_safe") == 0)
-		return parse_fallback(p, s, set);
+		return parse_fallback(p, s, &set->pol);
 	return 1;
 }
 
@@ -444,10 +401,10 @@ static int parse_pattern(struct parser *p, const config_setting_t *s,
 	const char *v = string_of(p, s);
 
 	if (!v || !v[0])
-		return fail(p, s->line, "%s: expected a non-empty string (a glob)",
+		return parse_error(p, s->line, "%s: expected a non-empty string (a glob)",
 			    s->name);
 	if (strlen(v) >= size)
-		return fail(p, s->line, "%s: pattern too long", s->name);
+		return parse_error(p, s->line, "%s: pattern too long", s->name);
 	strcpy(out, v);
 	return 0;
 }
@@ -459,10 +416,10 @@ static int parse_rule(struct parser *p, const config_setting_t *g,
 	int i, n, rc;
 
 	if (g->type != CONFIG_TYPE_GROUP)
-		return fail(p, g->line, "programs: each entry must be a group "
+		return parse_error(p, g->line, "programs: each entry must be a group "
 			    "{ exe = ...; comm = ...; settings }");
 	if (f->nrules == CONF_MAX_RULES)
-		return fail(p, g->line, "programs: more than %d rules", CONF_MAX_RULES);
+		return parse_error(p, g->line, "programs: more than %d rules", CONF_MAX_RULES);
 	memset(r, 0, sizeof(*r));
 	r->set = f->global;
 	r->line = g->line;
@@ -475,16 +432,16 @@ static int parse_rule(struct parser *p, const config_setting_t *g,
 		else if (strcmp(m->name, "comm") == 0)
 			rc = parse_pattern(p, m, r->comm, sizeof(r->comm));
 		else if ((rc = parse_setting(p, m, &r->set)) == 1)
-			rc = fail(p, m->line, "unknown key \"%s\" in a program rule",
+			rc = parse_error(p, m->line, "unknown key \"%s\" in a program rule",
 				  m->name);
 		if (rc)
 			return rc;
 	}
 	if (!r->exe[0] && !r->comm[0])
-		return fail(p, g->line, "programs: a rule needs exe or comm");
-	if (r->comm[0] && (r->set.nallow != f->global.nallow ||
-			   memcmp(r->set.allow, f->global.allow, sizeof(r->set.allow))))
-		return fail(p, g->line, "allow_syscalls: a rule with comm cannot set "
+		return parse_error(p, g->line, "programs: a rule needs exe or comm");
+	if (r->comm[0] && (r->set.pol.nallow != f->global.pol.nallow ||
+			   memcmp(r->set.pol.allow, f->global.pol.allow, sizeof(r->set.pol.allow))))
+		return parse_error(p, g->line, "allow_syscalls: a rule with comm cannot set "
 			    "it: whoever starts a program chooses its name, so a "
 			    "weakening is selected by exe only");
 	f->any_exe |= r->exe[0] != '\0';
@@ -506,7 +463,7 @@ static int parse_root(struct parser *p, const config_setting_t *root,
 		if (strcmp(s->name, "programs") == 0)
 			continue;
 		if ((rc = parse_setting(p, s, &f->global)) == 1)
-			return fail(p, s->line, "unknown key \"%s\"", s->name);
+			return parse_error(p, s->line, "unknown key \"%s\"", s->name);
 		if (rc)
 			return rc;
 	}
@@ -516,7 +473,7 @@ static int parse_root(struct parser *p, const config_setting_t *root,
 		if (strcmp(s->name, "programs") != 0)
 			continue;
 		if (s->type != CONFIG_TYPE_LIST)
-			return fail(p, s->line, "programs: expected a list ( {...}, {...} )");
+			return parse_error(p, s->line, "programs: expected a list ( {...}, {...} )");
 		for (j = 0; j < p->lc.length(s); j++)
 			if ((rc = parse_rule(p, p->lc.elem(s, (unsigned int)j), f)))
 				return rc;
@@ -574,7 +531,7 @@ int conf_parse(const char *text, const char *name, struct conf_file *out,
 	snprintf(out->name, sizeof(out->name), "%s", name);
 	conf_defaults(&out->global);
 	if (inc)
-		return fail(&p, inc, "@include is not supported");
+		return parse_error(&p, inc, "@include is not supported");
 	rc = lc_open(&p.lc);
 	if (rc) {
 		snprintf(err, errsz, "%s: cannot load %s to read it", name, LIBCONFIG_SONAME);
@@ -582,7 +539,7 @@ int conf_parse(const char *text, const char *name, struct conf_file *out,
 	}
 	p.lc.init(&cfg);
 	if (p.lc.read_string(&cfg, text) != CONFIG_TRUE)
-		rc = fail(&p, (unsigned int)config_error_line(&cfg), "%s",
+		rc = parse_error(&p, (unsigned int)config_error_line(&cfg), "%s",
 			  config_error_text(&cfg));
 	else
 		rc = parse_root(&p, config_root_setting(&cfg), out);
@@ -771,12 +728,12 @@ const char *conf_errno_name(int err, char *buf, size_t size)
 }
 
 /* "true", "false" or ["clone3", ...] */
-static void describe_fallback(const struct conf_settings *s, char *buf, size_t size)
+static void describe_fallback(const struct policy *s, char *buf, size_t size)
 {
 	size_t i;
 
-	if (s->fallback != CONF_FB_LIST) {
-		snprintf(buf, size, "%s", s->fallback == CONF_FB_BUILTIN ? "true" : "false");
+	if (s->fallback != POLICY_FB_LIST) {
+		snprintf(buf, size, "%s", s->fallback == POLICY_FB_BUILTIN ? "true" : "false");
 		return;
 	}
 	snprintf(buf, size, "[");
@@ -788,36 +745,36 @@ static void describe_fallback(const struct conf_settings *s, char *buf, size_t s
 
 size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
 {
-	char base[16], err[32], deny[96] = "", allow[CONF_MAX_ALLOW * 28] = "";
-	char fb[CONF_MAX_FALLBACK * 28] = "";
+	char base[16], err[32], deny[96] = "", allow[POLICY_MAX_ALLOW * 28] = "";
+	char fb[POLICY_MAX_FALLBACK * 28] = "";
 	const char *target = s->target == CONF_LOG_FILE ? s->log_path :
 			     target_names[s->target];
-	const char *name = strerrorname_np(s->err);
+	const struct policy *pol = &s->pol;
+	const char *name = strerrorname_np(pol->err);
 	size_t i;
 	int n;
 
-	for (i = 0; i < N(deny_names); i++)
-		if (s->deny & (1u << i))
+	for (i = 0; i < N(policy_deny_names); i++)
+		if (pol->deny & (1u << i))
 			snprintf(deny + strlen(deny), sizeof(deny) - strlen(deny),
-				 "%s\"%s\"", deny[0] ? ", " : "", deny_names[i]);
-	for (i = 0; i < s->nallow; i++)
+				 "%s\"%s\"", deny[0] ? ", " : "", policy_deny_names[i]);
+	for (i = 0; i < pol->nallow; i++)
 		snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow),
-			 "%s\"%s\"", i ? ", " : "", conf_allow_name(s, i));
-	describe_fallback(s, fb, sizeof(fb));
-	if (s->baseline)
-		snprintf(base, sizeof(base), "%u.%u", s->baseline >> 8, s->baseline & 0xff);
+			 "%s\"%s\"", i ? ", " : "", allow_name(pol, i));
+	describe_fallback(pol, fb, sizeof(fb));
+	if (pol->baseline)
+		snprintf(base, sizeof(base), "%u.%u", pol->baseline >> 8, pol->baseline & 0xff);
 	if (name)
 		snprintf(err, sizeof(err), "\"%s\"", name);
 	else
-		snprintf(err, sizeof(err), "%u", s->err);
+		snprintf(err, sizeof(err), "%u", pol->err);
 	n = snprintf(buf, size, "mode = \"%s\"; strategy = \"%s\"; "
 		     "baseline = \"%s\"; errno = %s; deny_actions = [%s]; "
 		     "rseq_guard = %s; no_rseq = %s; allow_syscalls = [%s]; "
 		     "fallback_safe = %s; log = { target = \"%s\"; level = \"%s\"; };",
-		     mode_names[s->mode],
-		     s->strategy == CONF_KERNEL_VERSION ? "kernel-version" : "max-known",
-		     s->baseline ? base : "auto", err, deny,
-		     s->rseq_guard ? "true" : "false", s->no_rseq ? "true" : "false", allow,
+		     policy_mode_names[pol->mode], policy_strategy_names[pol->strategy],
+		     pol->baseline ? base : "auto", err, deny,
+		     pol->rseq_guard ? "true" : "false", s->no_rseq ? "true" : "false", allow,
 		     fb, target, level_names[s->level]);
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size ? size - 1 : 0;
 }

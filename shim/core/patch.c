@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "patch.h"
+#include "systab.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 /* Take @nr out of the stub ranges of @a; the filter keeps its verdict. */
@@ -36,14 +38,14 @@ static void keep_number(struct analyze_abi *a, uint32_t nr)
 	}
 }
 
-/* Syscalls allow_block() lists: at most 16 (the configuration allows 8). */
-static size_t allow_count(const struct analyze_opts *o)
+/* Syscalls allow_block() lists: at most PATCH_MAX_ALLOW. */
+static size_t allow_count(const struct patch_opts *o)
 {
-	return o->nallow < 16 ? o->nallow : 16;
+	return o->nallow < PATCH_MAX_ALLOW ? o->nallow : PATCH_MAX_ALLOW;
 }
 
 /* Instructions allow_block() writes (0 without a list). */
-static size_t allow_len(const struct analyze_opts *o, bool reset_a)
+static size_t allow_len(const struct patch_opts *o, bool reset_a)
 {
 	size_t n = allow_count(o);
 
@@ -54,7 +56,7 @@ static size_t allow_len(const struct analyze_opts *o, bool reset_a)
  * allow_syscalls: "LD arch; JEQ audit; LD nr; JEQ n -> RET ALLOW ...", in
  * front of everything. Cache-friendly, and a deliberate weakening.
  */
-static void allow_block(const struct analyze_opts *o, bool reset_a,
+static void allow_block(const struct patch_opts *o, bool reset_a,
 			struct sock_filter *out)
 {
 	size_t n = allow_count(o), i;
@@ -77,20 +79,20 @@ static void allow_block(const struct analyze_opts *o, bool reset_a,
 /* Analyse every ABI with @strategy and write the stub in front of work->in.
  * Return: stub length (0 if none), or -E2BIG if it does not fit. */
 static int build(size_t len, const struct arch_abi *const *abis, size_t nabis,
-		 const struct analyze_opts *opts, uint8_t strategy,
+		 const struct patch_opts *opts, uint8_t strategy,
 		 struct patch_work *work)
 {
 	struct patch_report *rep = &work->rep;
-	struct analyze_opts o = *opts;
+	struct analyze_opts o = opts->an;
 	bool reset_a;
 	size_t i, ab, ns;
 
 	o.strategy = strategy;
 	analyze_abis(work->in, len, abis, nabis, &o, &work->flow, rep->abi);
 	for (i = 0; i < nabis; i++) {
-		if (o.keep && rep->abi[i].verdict == ANALYZE_STUB &&
-		    abis[i]->audit == o.keep_audit)
-			keep_number(&rep->abi[i], o.keep_nr);
+		if (opts->keep && rep->abi[i].verdict == ANALYZE_STUB &&
+		    abis[i]->audit == opts->keep_audit)
+			keep_number(&rep->abi[i], opts->keep_nr);
 	}
 	rep->nabis = nabis;
 	rep->strategy = strategy;
@@ -104,47 +106,33 @@ static int build(size_t len, const struct arch_abi *const *abis, size_t nabis,
 		return -E2BIG;
 	work->out = work->in - ab - ns;
 	allow_block(opts, ns == 0 && reset_a, work->out);
-	if (stub_build(rep->abi, nabis, opts->stub_ret, reset_a, work->out + ab,
+	if (stub_build(rep->abi, nabis, opts->an.stub_ret, reset_a, work->out + ab,
 		       ns) != (int)ns)
 		return -E2BIG;
 	rep->nallowed = ab ? opts->nallow : 0;
 	return (int)(ab + ns);
 }
 
-int patch_filter(const struct sock_filter *prog, size_t len,
-		 const struct arch_abi *const *abis, size_t nabis,
-		 const struct analyze_opts *opts, struct patch_work *work,
-		 size_t *out_len)
+/* One patch with @opts as they are (no rseq guard). */
+static int patch_once(size_t len, const struct arch_abi *const *abis, size_t nabis,
+		      const struct patch_opts *opts, struct patch_work *work,
+		      size_t *out_len)
 {
 	struct patch_report *rep = &work->rep;
 	int n;
 
 	*out_len = 0;
-	rep->nabis = 0;
-	rep->orig_len = len;
 	rep->stub_len = 0;
 	rep->nallowed = 0;
 	rep->narrowed = false;
-	rep->fallback = opts->fallback;
-	rep->nfallback = opts->nfallback;
-	rep->strategy = opts->strategy;
-	work->in = work->out = work->buf;
-	if (len == 0 || len > CBPF_MAX_INSNS || nabis > PATCH_MAX_ABIS) {
-		rep->why = "invalid program length";
-		return -EINVAL;
-	}
-	/* Work on a private copy: the caller's memory may change under us. */
-	work->in = work->out = work->buf + CBPF_MAX_INSNS - len;
-	memcpy(work->in, prog, len * sizeof(*prog));
-	if (cbpf_validate(work->in, len)) {
-		rep->why = "the kernel would reject this program";
-		return -EINVAL;
-	}
-	n = build(len, abis, nabis, opts, opts->strategy, work);
-	if (n == -E2BIG && (opts->strategy != ANALYZE_MAX_KNOWN || opts->nfallback)) {
-		struct analyze_opts plain = *opts;
+	rep->fallback = opts->an.fallback;
+	rep->nfallback = opts->an.nfallback;
+	rep->strategy = opts->an.strategy;
+	n = build(len, abis, nabis, opts, opts->an.strategy, work);
+	if (n == -E2BIG && (opts->an.strategy != ANALYZE_MAX_KNOWN || opts->an.nfallback)) {
+		struct patch_opts plain = *opts;
 
-		plain.nfallback = 0;	/* max-known alone: the smallest stub */
+		plain.an.nfallback = 0;	/* max-known alone: the smallest stub */
 		n = build(len, abis, nabis, &plain, ANALYZE_MAX_KNOWN, work);
 		rep->narrowed = true;
 		rep->nfallback = 0;
@@ -160,12 +148,70 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 	}
 	rep->stub_len = (size_t)n;
 	rep->why = !rep->narrowed ? "patched" :
-		   opts->strategy != ANALYZE_MAX_KNOWN ?
+		   opts->an.strategy != ANALYZE_MAX_KNOWN ?
 		   "patched with max-known: kernel-version would exceed 4096 instructions" :
 		   "patched with plain max-known: fallback-safe syscalls would exceed "
 		   "4096 instructions";
 	*out_len = (size_t)n + len;
 	return 0;
+}
+
+/* Would new threads abort with the patch in work->out? (opts->rseq_abi) */
+static bool threads_abort(size_t len, size_t out_len, const struct patch_opts *opts,
+			  const struct patch_work *work)
+{
+	const struct arch_abi *abi = opts->rseq_abi;
+	const struct systab_ent *clone3, *rseq;
+
+	if (!abi || !out_len)
+		return false;
+	clone3 = systab_by_name(abi, "clone3");
+	rseq = systab_by_name(abi, "rseq");
+	return clone3 && rseq &&
+	       patch_threads_abort(work->in, len, work->out, out_len, abi->audit,
+				   abi->nr_base + clone3->nr, abi->nr_base + rseq->nr);
+}
+
+int patch_filter(const struct sock_filter *prog, size_t len,
+		 const struct arch_abi *const *abis, size_t nabis,
+		 const struct patch_opts *opts, struct patch_work *work,
+		 size_t *out_len)
+{
+	struct patch_report *rep = &work->rep;
+	struct patch_opts guard;
+	int rc;
+
+	*out_len = 0;
+	memset(rep, 0, offsetof(struct patch_report, abi));
+	rep->orig_len = len;
+	rep->fallback = opts->an.fallback;
+	rep->nfallback = opts->an.nfallback;
+	rep->strategy = opts->an.strategy;
+	work->in = work->out = work->buf;
+	if (len == 0 || len > CBPF_MAX_INSNS || nabis > PATCH_MAX_ABIS) {
+		rep->why = "invalid program length";
+		return -EINVAL;
+	}
+	/* Work on a private copy: the caller's memory may change under us. */
+	work->in = work->out = work->buf + CBPF_MAX_INSNS - len;
+	memcpy(work->in, prog, len * sizeof(*prog));
+	if (cbpf_validate(work->in, len)) {
+		rep->why = "the kernel would reject this program";
+		return -EINVAL;
+	}
+	rc = patch_once(len, abis, nabis, opts, work, out_len);
+	rep->threads = rc == 0 && threads_abort(len, *out_len, opts, work);
+	if (!rep->threads || !opts->rseq_guard)
+		return rc;
+	/* pthread_create keeps failing cleanly instead of aborting in the
+	 * new thread (see README, "rseq") */
+	guard = *opts;
+	guard.keep = true;
+	guard.keep_audit = opts->rseq_abi->audit;
+	guard.keep_nr = opts->rseq_abi->nr_base + systab_by_name(opts->rseq_abi, "clone3")->nr;
+	rc = patch_once(len, abis, nabis, &guard, work, out_len);
+	rep->threads = rep->guarded = true;
+	return rc;
 }
 
 bool patch_threads_abort(const struct sock_filter *orig, size_t olen,
@@ -183,13 +229,27 @@ bool patch_threads_abort(const struct sock_filter *orig, size_t olen,
 	return !analyze_runs_call(cbpf_run(patched, plen, &d));
 }
 
+/* Is @d a number allow_syscalls allows outright? */
+static bool allowed(const struct patch_opts *opts, const struct seccomp_data *d)
+{
+	size_t i;
+
+	for (i = 0; i < allow_count(opts); i++)
+		if (d->arch == opts->allow_audit && (uint32_t)d->nr == opts->allow[i])
+			return true;
+	return false;
+}
+
 static bool verify_one(const struct sock_filter *orig, size_t olen,
 		       const struct sock_filter *patched, size_t plen,
-		       const struct analyze_opts *opts, struct seccomp_data *d)
+		       const struct patch_opts *opts, struct seccomp_data *d)
 {
 	static const uint64_t args[] = { 0, ~0ULL, 0x0000000100000002ULL };
 	size_t i, j;
 	bool named;
+
+	if (allowed(opts, d))
+		return cbpf_run(patched, plen, d) == SECCOMP_RET_ALLOW;
 
 	for (i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
 		uint32_t o, p;
@@ -199,7 +259,8 @@ static bool verify_one(const struct sock_filter *orig, size_t olen,
 		d->instruction_pointer = args[i];
 		o = cbpf_run_named(orig, olen, d, &named);
 		p = cbpf_run(patched, plen, d);
-		if (o != p && (named || p != opts->stub_ret || !analyze_is_denial(o, opts->deny)))
+		if (o != p && (named || p != opts->an.stub_ret ||
+			       !analyze_is_denial(o, opts->an.deny)))
 			return false;
 	}
 	return true;
@@ -207,7 +268,7 @@ static bool verify_one(const struct sock_filter *orig, size_t olen,
 
 int patch_verify(const struct sock_filter *orig, size_t olen,
 		 const struct sock_filter *patched, size_t plen,
-		 const struct analyze_opts *opts, struct seccomp_data *bad,
+		 const struct patch_opts *opts, struct seccomp_data *bad,
 		 unsigned long *checked)
 {
 	static const uint32_t special[] = { 0x40000000u - 1, 0x7fffffff, 0x80000000u,

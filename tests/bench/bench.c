@@ -250,7 +250,7 @@ static int first_child(const char *dir, const char *name, const char *strategy,
 	if (getrusage(RUSAGE_SELF, &a))
 		return 1;
 	t0 = now_ns();
-	patch_filter(f, j.len, native, nn, &strategies[(*strategy - '0') & 3], &work, &plen);
+	patch_an(f, j.len, native, nn, &strategies[(*strategy - '0') & 3], &work, &plen);
 	patch = now_ns() - t0;
 	if (getrusage(RUSAGE_SELF, &b) || plen == 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
@@ -332,7 +332,7 @@ static void bench_filters(const char *dir)
 			double t0 = now_ns(), warm;
 
 			for (r = 0; r < reps; r++)
-				patch_filter(f, len, native, nn, &strategies[s], &work, &plen);
+				patch_an(f, len, native, nn, &strategies[s], &work, &plen);
 			warm = (now_ns() - t0) / reps;
 			printf("  %-30s %-14s %5zu %5zu %7zu %7.1f %8.1f %6.0f %8.1f %8.1f "
 			       "%4.1f%% %5.1f%%\n",
@@ -362,12 +362,12 @@ static void bench_sets(const char *dir)
 		size_t above = 0;
 
 		len = load(dir, corpus[i], f);
-		patch_filter(f, len, &abi, 1, &strategies[0], &work, &plen);
+		patch_an(f, len, &abi, 1, &strategies[0], &work, &plen);
 		for (j = 0; j < n; j++)
 			above += a->verdict == ANALYZE_STUB && t[j].nr > a->max_known;
 		printf("  %-32s max-known: %zu syscalls above %u", corpus[i], above,
 		       a->max_known);
-		patch_filter(f, len, &abi, 1, &strategies[1], &work, &plen);
+		patch_an(f, len, &abi, 1, &strategies[1], &work, &plen);
 		printf("; kernel-version (baseline %s) adds %u:",
 		       systab_kver_str(a->baseline, kv), a->nadded);
 		for (j = 0; j < n; j++) {
@@ -378,7 +378,7 @@ static void bench_sets(const char *dir)
 					       systab_kver_str(t[j].kver, kv));
 			}
 		}
-		patch_filter(f, len, &abi, 1, &strategies[2], &work, &plen);
+		patch_an(f, len, &abi, 1, &strategies[2], &work, &plen);
 		printf("; fallback-safe adds %u:", a->nfallback);
 		for (j = 0; j < n; j++)
 			if (analyze_by_fallback(a, strategies[2].fallback,
@@ -495,7 +495,7 @@ static void bench_cache(const char *dir)
 		len = load(dir, corpus[i], f);
 		for (s = 0; s < N(strategies); s++) {
 			printf("  %-32s %-14s", corpus[i], strategy_names[s]);
-			patch_filter(f, len, native, nn, &strategies[s], &work, &plen);
+			patch_an(f, len, native, nn, &strategies[s], &work, &plen);
 			for (a = 0; a < N(arches); a++) {
 				unsigned o = 0, p = 0, d = 0;
 
@@ -531,7 +531,7 @@ static void bench_hot_path(const char *dir)
 	int round, rounds = 15;
 
 	len = load(dir, corpus[0], f);
-	patch_filter(f, len, native, nn, &opts, &work, &plen);
+	patch_an(f, len, native, nn, &opts, &work, &plen);
 	memcpy(patched, work.out, plen * sizeof(*f));
 	for (round = 0; round < rounds; round++) {
 		for (c = 0; c < N(calls); c++) {

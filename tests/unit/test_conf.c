@@ -23,11 +23,12 @@ static void test_defaults(void **state)
 
 	(void)state;
 	conf_defaults(&d);
-	assert_int_equal(d.mode, CONF_PATCH);
-	assert_int_equal(d.err, ENOSYS);
-	assert_int_equal(d.deny, ANALYZE_DENY_DEFAULT);
+	assert_int_equal(d.pol.mode, POLICY_PATCH);
+	assert_int_equal(d.pol.strategy, ANALYZE_MAX_KNOWN);
+	assert_int_equal(d.pol.err, ENOSYS);
+	assert_int_equal(d.pol.deny, ANALYZE_DENY_DEFAULT);
 	assert_int_equal(d.target, CONF_LOG_NONE);
-	assert_int_equal(d.fallback, CONF_FB_BUILTIN);
+	assert_int_equal(d.pol.fallback, POLICY_FB_BUILTIN);
 	assert_int_equal(parse(""), 0);
 	assert_int_equal(f.nrules, 0);
 	assert_memory_equal(&f.global, &d, sizeof(d));
@@ -50,45 +51,45 @@ static void test_every_key(void **state)
 		"errno = \"EOPNOTSUPP\";\n"
 		"deny_actions = [\"kill_process\", \"user_notif\"];\n"
 		"log = { target = \"/var/log/x.log\"; level = \"notice\"; };\n"), 0);
-	assert_int_equal(f.global.mode, CONF_DRY_RUN);
-	assert_int_equal(f.global.strategy, CONF_KERNEL_VERSION);
-	assert_int_equal(f.global.nallow, 2);
-	assert_int_equal(f.global.allow[0], 334);      /* rseq on x86_64 */
-	assert_int_equal(f.global.allow[1], 435);      /* clone3 */
+	assert_int_equal(f.global.pol.mode, POLICY_DRY_RUN);
+	assert_int_equal(f.global.pol.strategy, ANALYZE_KERNEL_VERSION);
+	assert_int_equal(f.global.pol.nallow, 2);
+	assert_int_equal(f.global.pol.allow[0], 334);      /* rseq on x86_64 */
+	assert_int_equal(f.global.pol.allow[1], 435);      /* clone3 */
 	assert_true(f.global.no_rseq);
-	assert_int_equal(f.global.baseline, 5 << 8 | 4);
-	assert_int_equal(f.global.err, EOPNOTSUPP);
-	assert_int_equal(f.global.deny, ANALYZE_DENY_KILL_PROCESS | ANALYZE_DENY_USER_NOTIF);
+	assert_int_equal(f.global.pol.baseline, 5 << 8 | 4);
+	assert_int_equal(f.global.pol.err, EOPNOTSUPP);
+	assert_int_equal(f.global.pol.deny, ANALYZE_DENY_KILL_PROCESS | ANALYZE_DENY_USER_NOTIF);
 	assert_int_equal(f.global.target, CONF_LOG_FILE);
 	assert_string_equal(f.global.log_path, "/var/log/x.log");
 	assert_int_equal(f.global.level, CONF_NOTICE);
 
 	assert_int_equal(parse("errno = 4095; mode = \"off\"; deny_actions = [];\n"
 			       "log = { target = \"syslog\"; };"), 0);
-	assert_int_equal(f.global.err, 4095);
-	assert_int_equal(f.global.mode, CONF_OFF);
-	assert_int_equal(f.global.deny, 0);
+	assert_int_equal(f.global.pol.err, 4095);
+	assert_int_equal(f.global.pol.mode, POLICY_OFF);
+	assert_int_equal(f.global.pol.deny, 0);
 	assert_int_equal(f.global.target, CONF_LOG_SYSLOG);
 	assert_int_equal(f.global.level, CONF_INFO);	/* default kept */
 	/* fallback_safe: the built-in set, none, or names of any ABI */
 	assert_int_equal(parse("fallback_safe = false;"), 0);
-	assert_int_equal(f.global.fallback, CONF_FB_NONE);
-	assert_null(conf_fallback_set(&f.global, &n));
+	assert_int_equal(f.global.pol.fallback, POLICY_FB_NONE);
+	assert_null(policy_fallback_set(&f.global.pol, &n));
 	assert_int_equal(n, 0);
 	assert_int_equal(parse("fallback_safe = true;"), 0);
-	assert_ptr_equal(conf_fallback_set(&f.global, &n), systab_fallback(&m));
+	assert_ptr_equal(policy_fallback_set(&f.global.pol, &n), systab_fallback(&m));
 	assert_int_equal(n, m);
 	assert_int_equal(parse("fallback_safe = [\"statx\", \"clone3\", \"futex_time64\"];\n"
 			       "programs = ( { comm = \"x\"; fallback_safe = false; } );"), 0);
-	set = conf_fallback_set(&f.global, &n);
+	set = policy_fallback_set(&f.global.pol, &n);
 	assert_int_equal(n, 3);
 	assert_string_equal(systab_name_at(set[0]), "clone3");	/* ascending */
 	assert_string_equal(systab_name_at(set[1]), "futex_time64");
 	assert_string_equal(systab_name_at(set[2]), "statx");
-	assert_int_equal(f.rule[0].set.fallback, CONF_FB_NONE);
+	assert_int_equal(f.rule[0].set.pol.fallback, POLICY_FB_NONE);
 	/* libconfig's list syntax works as well as its array syntax */
 	assert_int_equal(parse("deny_actions = (\"trap\");"), 0);
-	assert_int_equal(f.global.deny, ANALYZE_DENY_TRAP);
+	assert_int_equal(f.global.pol.deny, ANALYZE_DENY_TRAP);
 }
 
 /* Every error names the file and the line, and says what is wrong. */
@@ -158,7 +159,7 @@ static void test_aliases_and_include(void **state)
 	for (i = 0; i < N(aliases); i++) {
 		snprintf(text, sizeof(text), "errno = \"%s\";", aliases[i].name);
 		assert_int_equal(parse(text), 0);
-		assert_int_equal(f.global.err, aliases[i].value);
+		assert_int_equal(f.global.pol.err, aliases[i].value);
 	}
 	assert_int_equal(parse("# @include \"x\"\nmode = \"off\"; // @include\n"
 			       "/* \n@include \"y\"\n*/ log = { target = \"/l/@include\"; };\n"
@@ -166,7 +167,7 @@ static void test_aliases_and_include(void **state)
 	assert_string_equal(err, "t.conf:6: errno: \"E\"@includeENOSYS\" is not an errno name");
 	assert_int_equal(parse("# @include \"x\"\nmode = \"off\"; // @include\n"
 			       "/* \n@include \"y\"\n*/ log = { target = \"/l/@include\"; };\n"), 0);
-	assert_int_equal(f.global.mode, CONF_OFF);
+	assert_int_equal(f.global.pol.mode, POLICY_OFF);
 	assert_string_equal(f.global.log_path, "/l/@include");
 	assert_int_equal(parse("mode = \"off\"; /* */\n @include \"y\"\n"), -EINVAL);
 	assert_string_equal(err, "t.conf:2: @include is not supported");
@@ -233,26 +234,26 @@ static void test_precedence(void **state)
 	/* first match wins: rule 1 needs both patterns */
 	s = conf_match(&f, &id, &line);
 	assert_int_equal(line, 3);
-	assert_int_equal(s->err, EPERM);
-	assert_int_equal(s->mode, CONF_PATCH);
+	assert_int_equal(s->pol.err, EPERM);
+	assert_int_equal(s->pol.mode, POLICY_PATCH);
 	assert_int_equal(s->target, CONF_LOG_STDERR);	/* inherited */
 
 	strcpy(id.comm, "chronyd");
 	s = conf_match(&f, &id, &line);
 	assert_int_equal(line, 2);
-	assert_int_equal(s->mode, CONF_OFF);
-	assert_int_equal(s->err, 95);			/* inherited */
+	assert_int_equal(s->pol.mode, POLICY_OFF);
+	assert_int_equal(s->pol.err, 95);			/* inherited */
 
 	strcpy(id.comm, "sshd");
 	s = conf_match(&f, &id, &line);
 	assert_int_equal(line, 4);
-	assert_int_equal(s->mode, CONF_DRY_RUN);
+	assert_int_equal(s->pol.mode, POLICY_DRY_RUN);
 
 	strcpy(id.exe, "/usr/bin/sshd");		/* nothing matches */
 	s = conf_match(&f, &id, &line);
 	assert_int_equal(line, 0);
 	assert_ptr_equal(s, &f.global);
-	assert_int_equal(s->err, 95);
+	assert_int_equal(s->pol.err, 95);
 }
 
 /* Secure mode: comm is the caller's choice, so a rule with a comm pattern
@@ -274,13 +275,13 @@ static void test_secure_match(void **state)
 	assert_true(f.any_comm);
 	s = conf_match(&f, &id, &line);
 	assert_int_equal(line, 2);
-	assert_int_equal(s->mode, CONF_OFF);
+	assert_int_equal(s->pol.mode, POLICY_OFF);
 
 	id.secure = true;
 	s = conf_match(&f, &id, &line);
 	assert_int_equal(line, 4);
-	assert_int_equal(s->err, EPERM);
-	assert_int_equal(s->nallow, 1);
+	assert_int_equal(s->pol.err, EPERM);
+	assert_int_equal(s->pol.nallow, 1);
 
 	strcpy(id.exe, "/usr/bin/su");
 	s = conf_match(&f, &id, &line);
@@ -482,8 +483,8 @@ static void test_load(void **state)
 	assert_string_equal(st.error, "");
 	assert_string_equal(st.source, path);
 	assert_int_equal(st.rule_line, 2);		/* this program's comm */
-	assert_int_equal(st.set.mode, CONF_DRY_RUN);
-	assert_int_equal(st.set.err, 95);
+	assert_int_equal(st.set.pol.mode, POLICY_DRY_RUN);
+	assert_int_equal(st.set.pol.err, 95);
 
 	conf_load(&st, true, conf_path(true));		/* secure: not read */
 	assert_string_not_equal(st.source, path);
@@ -493,7 +494,7 @@ static void test_load(void **state)
 	close(fd);
 	conf_load(&st, false, conf_path(false));
 	assert_non_null(strstr(st.error, ":2: syntax error"));
-	assert_int_equal(st.set.mode, CONF_PATCH);	/* defaults, flagged unusable */
+	assert_int_equal(st.set.pol.mode, POLICY_PATCH);	/* defaults, flagged unusable */
 
 	unlink(path);
 	conf_load(&st, false, conf_path(false));	/* named but missing */
