@@ -163,10 +163,18 @@ demo: deps
 	$(MAKE) $(LIB) $(DEMO)
 	@tests/demo/run-demo.sh $(LIB) $(DEMO) tests/corpus/docker-default-v19.03.0.bpf
 
+# The startup figures read configuration copies in build/bench-conf: one
+# without a snapshot, one with a fresh snapshot, one changed after it.
+BENCH_CONF := build/bench-conf
 bench: deps
-	$(MAKE) $(LIB) $(BENCH)
+	$(MAKE) $(LIB) $(CLI) $(BENCH)
+	@rm -rf $(BENCH_CONF) && mkdir -p $(BENCH_CONF) && \
+	for c in plain fresh stale; do cp conf/enostub.conf $(BENCH_CONF)/$$c.conf; done && \
+	cp conf/examples/distro-wide.conf $(BENCH_CONF)/distro.conf && \
+	for c in fresh stale distro; do $(CLI) check-config --compile $(BENCH_CONF)/$$c.conf >/dev/null; done && \
+	echo "# changed after its snapshot" >> $(BENCH_CONF)/stale.conf
 	tests/bench/bench tests/corpus $(CURDIR)/tests/bench/empty.so $(CURDIR)/$(LIB) \
-	  $(CURDIR)/conf/enostub.conf
+	  $(CURDIR)/$(BENCH_CONF)
 
 # Mutation testing: every mutant of the soundness-critical files, or (in
 # make check) a fixed sample of those of analyze.c and stub.c, all of which
@@ -181,8 +189,9 @@ mutants-short: deps
 	  --sample $(MUTANTS_SAMPLE) --seed 1 $(MUTANTS_ARGS)
 
 # The configuration file is not installed into $(SYSCONFDIR): the built-in
-# default equals it, and a file there costs every process ~0.7 ms at startup
-# (see README). It goes to $(DOCDIR) with the examples.
+# default equals it. It goes to $(DOCDIR) with the examples. An existing
+# $(SYSCONFDIR)/enostub.conf gets its snapshot compiled (the library then
+# reads it without libconfig; see README), on the real system only.
 install: all
 	install -D -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/enostub
 	install -D -m 0755 $(LIB) $(DESTDIR)$(LIBDIR)/libenostub.so
@@ -191,6 +200,8 @@ install: all
 	install -D -m 0644 conf/enostub.conf $(DESTDIR)$(DOCDIR)/enostub.conf
 	install -D -m 0644 -t $(DESTDIR)$(DOCDIR)/examples conf/examples/*.conf
 	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	@if [ -z "$(DESTDIR)" ] && [ -f $(SYSCONFDIR)/enostub.conf ]; then \
+	  $(BINDIR)/enostub check-config --compile $(SYSCONFDIR)/enostub.conf; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/enostub $(DESTDIR)$(LIBDIR)/libenostub.so \

@@ -5,16 +5,19 @@
  * the library would pick for that program.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "config/conf.h"
 
 static const char check_usage[] =
-	"usage: enostub check-config [FILE] [--exe PATH] [--comm NAME] [--secure]\n";
+	"usage: enostub check-config [FILE] [--exe PATH] [--comm NAME] [--secure]\n"
+	"       enostub check-config --compile [FILE]\n";
 
 /* The program a rule is picked for: comm defaults to exe's base name. */
 static void identity_from(struct conf_identity *id, const char *exe, const char *comm,
@@ -85,6 +88,43 @@ static int check_env(void)
 	return 0;
 }
 
+/* Whether FILE's snapshot is what the library will read. */
+static void print_snapshot(const char *file)
+{
+	static struct conf_file snap;
+	static const char *const why[] = { "fresh: the library reads it, not the file",
+		"stale: the library parses the file (enostub check-config --compile)",
+		"not trusted (owned by root, not writable by others?): the library "
+		"parses the file", "damaged: the library parses the file" };
+	struct stat st;
+	int rc;
+
+	if (stat(file, &st))
+		return;
+	rc = conf_snapshot(file, &st, false, &snap);
+	if (rc != -ENOENT)
+		printf("snapshot %s" CONF_SNAP_SUFFIX ": %s\n", file,
+		       why[rc == 0 ? 0 : rc == -ESTALE ? 1 : rc == -EPERM ? 2 : 3]);
+}
+
+/* --compile: write FILE's snapshot. */
+static int compile(const char *file)
+{
+	char err[CONF_ERR_MAX];
+
+	if (!file && !(file = conf_path(false))) {
+		fprintf(stderr, "enostub: no configuration file (%s) to compile\n",
+			ENOSTUB_SYSCONF);
+		return 1;
+	}
+	if (conf_compile(file, err, sizeof(err))) {
+		fprintf(stderr, "enostub: %s\n", err);
+		return 1;
+	}
+	printf("%s: ok, snapshot written to %s" CONF_SNAP_SUFFIX "\n", file, file);
+	return 0;
+}
+
 static int check_config(const char *file, const char *exe, const char *comm,
 			bool secure)
 {
@@ -107,6 +147,7 @@ static int check_config(const char *file, const char *exe, const char *comm,
 		return 1;
 	}
 	printf("%s: ok, %zu program rule%s\n", file, f.nrules, f.nrules == 1 ? "" : "s");
+	print_snapshot(file);
 	identity_from(&id, exe, comm, secure);
 	s = conf_match(&f, &id, &line);
 	if (exe || comm)
@@ -127,10 +168,11 @@ int cli_check_config(int argc, char **argv)
 		{ "exe", required_argument, NULL, 'e' },
 		{ "comm", required_argument, NULL, 'c' },
 		{ "secure", no_argument, NULL, 's' },
+		{ "compile", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *exe = NULL, *comm = NULL;
-	bool secure = false;
+	bool secure = false, comp = false;
 	int c;
 
 	optind = 0;
@@ -141,14 +183,18 @@ int cli_check_config(int argc, char **argv)
 			comm = optarg;
 		else if (c == 's')
 			secure = true;
+		else if (c == 'C')
+			comp = true;
 		else {
 			fputs(check_usage, stderr);
 			return 2;
 		}
 	}
-	if (argc - optind > 1) {
+	if (argc - optind > 1 || (comp && (exe || comm || secure))) {
 		fputs(check_usage, stderr);
 		return 2;
 	}
+	if (comp)
+		return compile(optind < argc ? argv[optind] : NULL);
 	return check_config(optind < argc ? argv[optind] : NULL, exe, comm, secure);
 }

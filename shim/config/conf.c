@@ -9,10 +9,12 @@
 #include <fnmatch.h>
 #include <libconfig.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/uio.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -692,29 +694,258 @@ const char *conf_path(bool secure)
 	return ENOSTUB_SYSCONF;
 }
 
+/* The snapshot's header; the parsed file follows, up to its last rule. */
+struct snap_head {
+	char magic[8];                  /* "ENOSTUB" */
+	uint32_t format;                /* CONF_SNAP_FORMAT */
+	uint32_t file_size, rule_size, settings_size; /* this build's layout */
+	uint64_t dev, ino, size;        /* the source's identity */
+	int64_t mtime_sec, mtime_nsec;
+	uint64_t nrules;
+	uint64_t sum;                   /* FNV-1a of the bytes that follow */
+};
+
+#define CONF_SNAP_FORMAT 1
+static const char snap_magic[8] = "ENOSTUB";
+
+static uint64_t fnv1a(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+static size_t snap_payload(size_t nrules)
+{
+	return offsetof(struct conf_file, rule) + nrules * sizeof(struct conf_rule);
+}
+
+static void snap_identity(struct snap_head *h, const struct stat *src)
+{
+	h->dev = src->st_dev;
+	h->ino = src->st_ino;
+	h->size = (uint64_t)src->st_size;
+	h->mtime_sec = src->st_mtim.tv_sec;
+	h->mtime_nsec = src->st_mtim.tv_nsec;
+}
+
+/* "FILE.snap" into @buf; false if it does not fit. */
+static bool snap_path(const char *path, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s" CONF_SNAP_SUFFIX, path);
+
+	return n > 0 && (size_t)n < size;
+}
+
+static bool terminated(const char *s, size_t size)
+{
+	return memchr(s, '\0', size) != NULL;
+}
+
+/* Every value one the parser can produce: a damaged or forged snapshot
+ * must not give the library a setting the file could not. */
+static bool settings_valid(const struct conf_settings *s)
+{
+	const struct policy *p = &s->pol;
+	size_t n, i;
+	const struct arch_abi *abi = arch_native(&n)[0];
+
+	if (p->mode > POLICY_OFF || p->strategy > ANALYZE_KERNEL_VERSION ||
+	    p->err < 1 || p->err > 4095 || (p->deny & ~(uint32_t)((ANALYZE_DENY_USER_NOTIF << 1) - 1)) ||
+	    p->nallow > POLICY_MAX_ALLOW || p->fallback > POLICY_FB_LIST ||
+	    p->nfallback > POLICY_MAX_FALLBACK || s->target > CONF_LOG_FILE ||
+	    s->level > CONF_INFO || !terminated(s->log_path, sizeof(s->log_path)) ||
+	    (s->target == CONF_LOG_FILE && s->log_path[0] != '/'))
+		return false;
+	for (i = 0; i < p->nallow; i++)
+		if (!systab_by_nr(abi, abi->nr_base + p->allow[i]))
+			return false;
+	for (i = 0; i < p->nfallback; i++)
+		if (!systab_name_at(p->fallback_names[i]) ||
+		    (i && p->fallback_names[i] < p->fallback_names[i - 1]))
+			return false;
+	return true;
+}
+
+static bool file_valid(const struct conf_file *f)
+{
+	bool any_exe = false, any_comm = false;
+	size_t i;
+
+	if (f->nrules > CONF_MAX_RULES || !terminated(f->name, sizeof(f->name)) ||
+	    !settings_valid(&f->global))
+		return false;
+	for (i = 0; i < f->nrules; i++) {
+		const struct conf_rule *r = &f->rule[i];
+
+		if (!terminated(r->exe, sizeof(r->exe)) ||
+		    !terminated(r->comm, sizeof(r->comm)) || !(r->exe[0] || r->comm[0]) ||
+		    !settings_valid(&r->set) ||
+		    (r->comm[0] && (r->set.pol.nallow != f->global.pol.nallow ||
+				    memcmp(r->set.pol.allow, f->global.pol.allow,
+					   sizeof(r->set.pol.allow)))))
+			return false;
+		any_exe |= r->exe[0] != '\0';
+		any_comm |= r->comm[0] != '\0';
+	}
+	return any_exe == f->any_exe && any_comm == f->any_comm;
+}
+
+int conf_snapshot(const char *path, const struct stat *src, bool secure,
+		  struct conf_file *out)
+{
+	char snap[CONF_PATH_MAX + 8];
+	struct snap_head h, want;
+	struct iovec iov[2] = { { &h, sizeof(h) }, { out, sizeof(*out) } };
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (!snap_path(path, snap, sizeof(snap)))
+		return -ENOENT;
+	fd = open(snap, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : -EPERM;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_size > (off_t)(sizeof(h) + sizeof(*out)) ||
+	    (secure && (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))))) {
+		close(fd);
+		return -EPERM;
+	}
+	n = readv(fd, iov, 2);
+	close(fd);
+	memset(&want, 0, sizeof(want));
+	snap_identity(&want, src);
+	if (n < (ssize_t)sizeof(h) || memcmp(h.magic, snap_magic, sizeof(snap_magic)) ||
+	    h.format != CONF_SNAP_FORMAT || h.file_size != sizeof(struct conf_file) ||
+	    h.rule_size != sizeof(struct conf_rule) ||
+	    h.settings_size != sizeof(struct conf_settings))
+		return -ESTALE;		/* another build's, or not a snapshot */
+	if (h.dev != want.dev || h.ino != want.ino || h.size != want.size ||
+	    h.mtime_sec != want.mtime_sec || h.mtime_nsec != want.mtime_nsec)
+		return -ESTALE;
+	if (h.nrules > CONF_MAX_RULES ||
+	    (size_t)n != sizeof(h) + snap_payload((size_t)h.nrules) ||
+	    h.sum != fnv1a(out, snap_payload((size_t)h.nrules)) ||
+	    out->nrules != h.nrules || !file_valid(out))
+		return -EINVAL;
+	return 0;
+}
+
+/* Write all of @n bytes at @p to @fd: 0 or -errno. */
+static int write_full(int fd, const void *p, size_t n)
+{
+	const char *b = p;
+	ssize_t w;
+
+	while (n) {
+		w = write(fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int conf_compile(const char *path, char *err, size_t errsz)
+{
+	static struct conf_file f;
+	char snap[CONF_PATH_MAX + 8], tmp[CONF_PATH_MAX + 16];
+	struct snap_head h;
+	struct stat st;
+	char *text = NULL;
+	int fd, rc;
+
+	if (!snap_path(path, snap, sizeof(snap)) ||
+	    snprintf(tmp, sizeof(tmp), "%s.XXXXXX", snap) >= (int)sizeof(tmp)) {
+		snprintf(err, errsz, "%s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	/* the identity of the very text parsed: a later change makes it stale */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st)) {
+		rc = -errno;
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	rc = read_text(fd, path, false, &text, err, errsz);
+	close(fd);
+	if (rc == 0)
+		rc = conf_parse(text, path, &f, err, errsz);
+	free(text);
+	if (rc)
+		return rc;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, snap_magic, sizeof(snap_magic));
+	h.format = CONF_SNAP_FORMAT;
+	h.file_size = sizeof(struct conf_file);
+	h.rule_size = sizeof(struct conf_rule);
+	h.settings_size = sizeof(struct conf_settings);
+	snap_identity(&h, &st);
+	h.nrules = f.nrules;
+	h.sum = fnv1a(&f, snap_payload(f.nrules));
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
+		return rc;
+	}
+	rc = fchmod(fd, 0644) ? -errno : 0;
+	if (!rc)
+		rc = write_full(fd, &h, sizeof(h));
+	if (!rc)
+		rc = write_full(fd, &f, snap_payload(f.nrules));
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (close(fd) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, snap))
+		rc = -errno;
+	if (rc) {
+		snprintf(err, errsz, "%s: %s", snap, strerror(-rc));
+		unlink(tmp);
+	}
+	return rc;
+}
+
 void conf_load(struct conf_state *st, bool secure, const char *path)
 {
+	static const char *const why[] = { "", "stale (the file changed since, or "
+		"another build's)", "not trusted", "damaged" };
+	/* static, not malloc()ed: no allocator start-up in every process */
+	static struct conf_file file;
+	struct conf_file *f = &file;
 	struct conf_identity id;
-	struct conf_file *f;
-	int rc;
+	struct stat src;
+	int rc = -ENOENT;
 
 	memset(st, 0, sizeof(*st));
 	conf_defaults(&st->set);
 	strcpy(st->source, "built-in");
 	if (!path)
 		return;
-	f = malloc(sizeof(*f));
-	if (!f) {
-		snprintf(st->error, sizeof(st->error), "%s: out of memory", path);
-		return;
-	}
-	rc = conf_read(path, secure, f, st->error, sizeof(st->error));
+	if (stat(path, &src) == 0)
+		rc = conf_snapshot(path, &src, secure, f);
+	st->from_snapshot = rc == 0;
+	if (rc != 0 && rc != -ENOENT)
+		snprintf(st->note, sizeof(st->note), "%s" CONF_SNAP_SUFFIX " is %s: "
+			 "parsed %s instead (enostub check-config --compile)", path,
+			 why[rc == -ESTALE ? 1 : rc == -EPERM ? 2 : 3], path);
+	if (rc != 0)
+		rc = conf_read(path, secure, f, st->error, sizeof(st->error));
 	if (rc == 0) {
 		conf_identify(&id, secure, f);
 		st->set = *conf_match(f, &id, &st->rule_line);
 		snprintf(st->source, sizeof(st->source), "%s", path);
 	}
-	free(f);
 }
 
 const char *conf_errno_name(int err, char *buf, size_t size)

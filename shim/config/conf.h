@@ -88,8 +88,43 @@ struct conf_state {
 	struct conf_settings set;       /* effective for this program */
 	char source[CONF_PATH_MAX];     /* the file read, or "built-in" */
 	unsigned int rule_line;         /* line of the matching rule, 0 = none */
+	bool from_snapshot;             /* read from the file's snapshot */
+	char note[CONF_ERR_MAX];        /* why the snapshot was not used, or "" */
 	char error[CONF_ERR_MAX];       /* non-empty: unusable, forward untouched */
 };
+
+/*
+ * The snapshot: FILE.snap, the parsed file as `enostub check-config
+ * --compile FILE` wrote it, with the source's identity (device, inode,
+ * size, modification time) and a checksum. The library reads it with
+ * open, fstat, read and close instead of loading libconfig, and falls back
+ * to parsing FILE when it is missing, stale, of another build or damaged.
+ * It is trusted as FILE is (secure mode: owned by root, not writable by
+ * group or others).
+ */
+#define CONF_SNAP_SUFFIX ".snap"
+
+/**
+ * conf_compile() - parse @path and write its snapshot, atomically (a
+ * temporary beside it, renamed over FILE.snap), mode 0644.
+ * @path, @err, @errsz: the file, and a message on failure
+ *
+ * Return: 0, or a negative errno with a message in @err.
+ */
+int conf_compile(const char *path, char *err, size_t errsz);
+
+/**
+ * conf_snapshot() - read the snapshot of @path if it is fresh.
+ * @path:   the configuration file
+ * @src:    stat() of @path
+ * @secure: secure mode: the snapshot must be trusted as the file is
+ * @out:    filled in on success
+ *
+ * Return: 0, -ENOENT (no snapshot), -ESTALE (the file changed since, or
+ * another build's format), -EPERM (not trusted), -EINVAL (damaged).
+ */
+int conf_snapshot(const char *path, const struct stat *src, bool secure,
+		  struct conf_file *out);
 
 /**
  * conf_defaults() - the embedded default: patch, max-known, ENOSYS, the
@@ -190,7 +225,9 @@ void conf_identify(struct conf_identity *id, bool secure, const struct conf_file
 const char *conf_path(bool secure);
 
 /**
- * conf_load() - read @path and match the configuration for this process.
+ * conf_load() - read @path (its fresh snapshot if there is one) and match
+ * the configuration for this process. Not reentrant (one static buffer):
+ * the library calls it once, from its constructor.
  * @st:     filled in; st->error set (and st->set the default) on failure
  * @secure: secure mode (AT_SECURE): only trusted files are read
  * @path:   from conf_path(); NULL gives the built-in settings

@@ -220,6 +220,8 @@ static void shim_configure(void)
 	/* reads ENOSTUB_LOG now: programs such as crun replace their
 	 * environment later */
 	log_setup(&conf.set, secure, (log_sys_fn)real_syscall);
+	if (conf.note[0])
+		log_message(CONF_NOTICE, conf.note);	/* the snapshot was not used */
 	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
 	errno = saved;
 }

@@ -55,7 +55,7 @@ static double spawn_true(const char *preload, const char *conf)
 	int st;
 
 	if (pid == 0) {
-		char env[512], cenv[512];
+		char env[512], cenv[4200];
 		char *envp[] = { env, conf ? cenv : NULL, NULL };
 		char *argv[] = { "/bin/true", NULL };
 
@@ -68,22 +68,39 @@ static double spawn_true(const char *preload, const char *conf)
 	return now_ns() - t0;
 }
 
-static void bench_startup(const char *empty, const char *shim, const char *conf)
+/* @confdir holds enostub.conf copies: plain.conf (no snapshot),
+ * fresh.conf (a fresh one), stale.conf (changed after its snapshot) and
+ * distro.conf (the distro-wide example: rules by exe and comm, syslog). */
+static void bench_startup(const char *empty, const char *shim, const char *confdir)
 {
-	const char *preload[] = { NULL, empty, shim, shim };
-	const char *confs[] = { NULL, NULL, NULL, conf };
-	const char *names[] = { "no preload", "empty preload", "libenostub.so",
-				"  + config file" };
-	double sum[4] = { 0 };
-	int round, v, rounds = 1000;
+	static const struct {
+		const char *name, *conf;
+		int lib;	/* 0 none, 1 empty.so, 2 libenostub.so */
+	} v[] = {
+		{ "no preload", NULL, 0 },
+		{ "empty preload", NULL, 1 },
+		{ "libenostub.so, no file", NULL, 2 },
+		{ "  + file, no snapshot", "plain.conf", 2 },
+		{ "  + file, fresh snapshot", "fresh.conf", 2 },
+		{ "  + file, stale snapshot", "stale.conf", 2 },
+		{ "  + distro-wide, fresh", "distro.conf", 2 },
+	};
+	enum { NV = sizeof(v) / sizeof(v[0]) };
+	const char *lib[] = { NULL, empty, shim };
+	char conf[NV][512];
+	double sum[NV] = { 0 };
+	int round, i, rounds = getenv("BENCH_ROUNDS") ? atoi(getenv("BENCH_ROUNDS")) : 1000;
 
+	for (i = 0; i < NV; i++)
+		snprintf(conf[i], sizeof(conf[i]), "%s/%s", confdir, v[i].conf ? v[i].conf : "");
 	for (round = 0; round < rounds; round++)
-		for (v = 0; v < 4; v++)
-			sum[v] += spawn_true(preload[v], confs[v]);
-	printf("startup: fork+exec /bin/true, %d interleaved rounds\n", rounds);
-	for (v = 0; v < 4; v++)
-		printf("  %-16s %8.1f us   x%.3f of no preload   x%.3f of empty preload\n",
-		       names[v], sum[v] / rounds / 1e3, sum[v] / sum[0], sum[v] / sum[1]);
+		for (i = 0; i < NV; i++)
+			sum[i] += spawn_true(lib[v[i].lib], v[i].conf ? conf[i] : NULL);
+	printf("startup: fork+exec /bin/true, %d interleaved rounds (ENOSTUB_CONFIG=FILE)\n",
+	       rounds);
+	for (i = 0; i < NV; i++)
+		printf("  %-26s %8.1f us   x%.3f of no preload   x%.3f of empty preload\n",
+		       v[i].name, sum[i] / rounds / 1e3, sum[i] / sum[0], sum[i] / sum[1]);
 }
 
 static size_t load(const char *dir, const char *name, struct sock_filter *f)
@@ -557,7 +574,7 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[1], "--first"))
 		return first_child(argv[2], argv[3], argv[4], argv[5]);
 	if (argc != 5) {
-		fprintf(stderr, "usage: bench CORPUS_DIR EMPTY.so LIBENOSTUB.so CONFIG\n");
+		fprintf(stderr, "usage: bench CORPUS_DIR EMPTY.so LIBENOSTUB.so CONFIG_DIR\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -502,6 +502,149 @@ static void test_load(void **state)
 	unsetenv("ENOSTUB_CONFIG");
 }
 
+/* The snapshot's header, as conf.c writes it (80 bytes, no padding): the
+ * parsed file follows. The tests forge snapshots with it. */
+struct snap_head {
+	char magic[8];
+	uint32_t format, file_size, rule_size, settings_size;
+	uint64_t dev, ino, size;
+	int64_t mtime_sec, mtime_nsec;
+	uint64_t nrules, sum;
+};
+
+static uint64_t fnv1a(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+static size_t slurp_snap(const char *path, unsigned char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	n = read(fd, buf, size);
+	close(fd);
+	assert_true(n > (ssize_t)sizeof(struct snap_head));
+	return (size_t)n;
+}
+
+/* Rewrite the snapshot, with a new checksum when @resum. */
+static void put_snap(const char *path, unsigned char *buf, size_t n, bool resum)
+{
+	struct snap_head h;
+	int fd;
+
+	if (resum) {
+		memcpy(&h, buf, sizeof(h));
+		h.sum = fnv1a(buf + sizeof(h), n - sizeof(h));
+		memcpy(buf, &h, sizeof(h));
+	}
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, n), (ssize_t)n);
+	close(fd);
+}
+
+/* check-config --compile's snapshot: read back exactly as parsed, refused
+ * when the file changed, when damaged, forged out of range, or (secure
+ * mode) not owned by root; conf_load() then parses the file and says why. */
+static void test_snapshot(void **state)
+{
+	static struct conf_file parsed, snap;
+	static unsigned char buf[sizeof(struct snap_head) + sizeof(struct conf_file)];
+	char dir[] = "/tmp/enostub-snap-XXXXXX", path[64], sp[80];
+	const char *text = "errno = \"EPERM\";\nprograms = (\n"
+		"  { exe = \"/usr/sbin/legacyd\"; allow_syscalls = [\"rseq\"]; },\n"
+		"  { comm = \"test_conf\"; mode = \"dry-run\"; fallback_safe = [\"clone3\"]; }\n);\n";
+	size_t mode_at = sizeof(struct snap_head) + offsetof(struct conf_file, global.pol.mode);
+	struct conf_state st;
+	struct stat sb;
+	size_t n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/e.conf", dir);
+	snprintf(sp, sizeof(sp), "%s" CONF_SNAP_SUFFIX, path);
+	write_file(path, text, 0644);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), -ENOENT);
+	assert_int_equal(conf_compile(path, err, sizeof(err)), 0);
+	assert_int_equal(conf_read(path, false, &parsed, err, sizeof(err)), 0);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), 0);
+	assert_int_equal(snap.nrules, 2);
+	assert_memory_equal(&snap, &parsed, offsetof(struct conf_file, rule) +
+			    2 * sizeof(parsed.rule[0]));
+	assert_int_equal(conf_snapshot(path, &sb, true, &snap), 0);	/* root's */
+	conf_load(&st, false, path);
+	assert_true(st.from_snapshot);
+	assert_string_equal(st.note, "");
+	assert_int_equal(st.rule_line, 4);
+	assert_int_equal(st.set.pol.mode, POLICY_DRY_RUN);
+	assert_int_equal(st.set.pol.err, EPERM);
+
+	/* damaged: a flipped byte, a cut, another format */
+	n = slurp_snap(sp, buf, sizeof(buf));
+	buf[n - 1] ^= 1;
+	put_snap(sp, buf, n, false);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), -EINVAL);
+	buf[n - 1] ^= 1;
+	put_snap(sp, buf, n - 1, false);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), -EINVAL);
+	buf[8] ^= 1;
+	put_snap(sp, buf, n, false);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), -ESTALE);
+	buf[8] ^= 1;
+	/* forged with a good checksum: only what the parser could produce */
+	buf[mode_at] = 7;
+	put_snap(sp, buf, n, true);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), -EINVAL);
+	conf_load(&st, false, path);
+	assert_false(st.from_snapshot);
+	assert_non_null(strstr(st.note, "e.conf.snap is damaged: parsed "));
+	assert_int_equal(st.set.pol.mode, POLICY_DRY_RUN);	/* from the file */
+	buf[mode_at] = POLICY_PATCH;
+	put_snap(sp, buf, n, true);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), 0);
+
+	/* secure mode trusts it as it trusts the file */
+	assert_int_equal(chown(sp, 65534, 65534), 0);
+	assert_int_equal(conf_snapshot(path, &sb, true, &snap), -EPERM);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), 0);
+	assert_int_equal(chown(sp, 0, 0), 0);
+	assert_int_equal(chmod(sp, 0664), 0);
+	assert_int_equal(conf_snapshot(path, &sb, true, &snap), -EPERM);
+	conf_load(&st, true, path);
+	assert_non_null(strstr(st.note, "is not trusted"));
+	assert_int_equal(chmod(sp, 0644), 0);
+
+	/* the file changed: stale, and the file's new text applies */
+	write_file(path, "errno = \"EACCES\";\n", 0644);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), -ESTALE);
+	conf_load(&st, false, path);
+	assert_false(st.from_snapshot);
+	assert_non_null(strstr(st.note, "is stale"));
+	assert_int_equal(st.set.pol.err, EACCES);
+	assert_int_equal(conf_compile(path, err, sizeof(err)), 0);
+	conf_load(&st, false, path);
+	assert_true(st.from_snapshot);
+	assert_int_equal(st.set.pol.err, EACCES);
+
+	/* a file with errors gets no snapshot */
+	write_file(path, "errno = ;\n", 0644);
+	assert_int_equal(conf_compile(path, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, ":1: syntax error"));
+	unlink(sp);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_shipped_files),
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_snapshot),
 	};
 
 	return run_group("conf", tests, N(tests));
