@@ -57,16 +57,18 @@ TEST_INC := -Ishim -Ishim/core -Ishim/config -Ishim/preload
 UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_systab tests/unit/test_analyze tests/unit/test_kver tests/unit/test_stub \
               tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf
 INTEG_TESTS := tests/integration/test_kernel tests/integration/test_config tests/integration/test_cli \
-               tests/integration/test_secure \
+               tests/integration/test_secure tests/integration/test_translate \
                tests/integration/test_trace
 HELPER   := tests/integration/helper
+STATIC_FSTAT := tests/integration/static_fstat
 EARLY    := tests/integration/early.so
 DEMO     := tests/demo/demo
 BENCH    := tests/bench/bench tests/bench/empty.so
 
 TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
              -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"' \
-             -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"'
+             -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"' \
+             -DSTATIC_FSTAT_PATH='"$(CURDIR)/$(STATIC_FSTAT)"'
 
 .PHONY: all deps check unit integration clients demo bench clean tables tables-check \
         install uninstall install-check mutants mutants-short
@@ -120,10 +122,15 @@ tests/unit/%: tests/unit/%.c tests/unit/*.h $(UNIT_OBJ)
 $(HELPER): tests/integration/helper.c
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@ -lseccomp -lpthread
 
+# statically linked: a program the library cannot be loaded into
+$(STATIC_FSTAT): tests/integration/static_fstat.c
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -static $< -o $@
+
 $(EARLY): tests/integration/early.c
 	$(CC) -shared -fPIC -std=gnu11 $(WARN) $(CFLAGS) $< -o $@
 
-tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(CLI) $(HELPER) $(EARLY)
+tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(CLI) $(HELPER) $(EARLY) \
+		$(STATIC_FSTAT)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) $(TEST_DEFS) \
 	  $< -o $@ $$(pkg-config --libs cmocka)
 
@@ -225,6 +232,7 @@ install-check:
 
 clean:
 	rm -f shim/*/*.o shim/*/*.d $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH) \
+	  $(STATIC_FSTAT) \
 	  $(CLIENT_TESTS) $(CLIENT_BINS)
 
 # Sanitizers, valgrind and the fuzzer: their own rules, build dirs and packages.

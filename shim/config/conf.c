@@ -388,6 +388,8 @@ static int parse_setting(struct parser *p, const config_setting_t *s,
 		return parse_log(p, s, set);
 	if (strcmp(k, "rseq_guard") == 0)
 		return parse_bool(p, s, &set->pol.rseq_guard);
+	if (strcmp(k, "translate") == 0)
+		return parse_bool(p, s, &set->pol.translate);
 	if (strcmp(k, "no_rseq") == 0)
 		return parse_bool(p, s, &set->no_rseq);
 	if (strcmp(k, "allow_syscalls") == 0)
@@ -1002,10 +1004,10 @@ size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
 	n = snprintf(buf, size, "mode = \"%s\"; strategy = \"%s\"; "
 		     "baseline = \"%s\"; errno = %s; deny_actions = [%s]; "
 		     "rseq_guard = %s; no_rseq = %s; allow_syscalls = [%s]; "
-		     "fallback_safe = %s; log = { target = \"%s\"; level = \"%s\"; };",
+		     "fallback_safe = %s; translate = %s; log = { target = \"%s\"; level = \"%s\"; };",
 		     policy_mode_names[pol->mode], policy_strategy_names[pol->strategy],
 		     pol->baseline ? base : "auto", err, deny,
 		     pol->rseq_guard ? "true" : "false", s->no_rseq ? "true" : "false", allow,
-		     fb, target, level_names[s->level]);
+		     fb, pol->translate ? "true" : "false", target, level_names[s->level]);
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size ? size - 1 : 0;
 }

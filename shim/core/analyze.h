@@ -213,6 +213,19 @@ bool analyze_lets_through(const struct sock_filter *prog, size_t len,
 			  struct analyze_work *work);
 
 /**
+ * analyze_answer() - the one answer the program gives a syscall, whatever
+ * its arguments and instruction pointer.
+ * @prog, @len, @abi, @nr, @work: as for analyze_lets_through()
+ * @ret:  set to that answer
+ *
+ * Return: true if every path the call can take returns the same constant;
+ * false when the answer depends on the arguments or cannot be told.
+ */
+bool analyze_answer(const struct sock_filter *prog, size_t len,
+		    const struct arch_abi *abi, uint32_t nr,
+		    struct analyze_work *work, uint32_t *ret);
+
+/**
  * analyze_by_fallback() - does the stub answer syscall @e of a->abi
  * through the fallback-safe rule (not for being above the largest known
  * number, nor newer than a kernel-version baseline)?

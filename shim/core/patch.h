@@ -9,6 +9,7 @@
 
 #include "analyze.h"
 #include "stub.h"
+#include "translate.h"
 
 /* Room for every ABI arch_all() knows. */
 #define PATCH_MAX_ABIS 24
@@ -33,6 +34,15 @@ struct patch_opts {
 	 * is left to the filter in that case. */
 	const struct arch_abi *rseq_abi;
 	bool rseq_guard;
+	/* Trap and translate: in this ABI, the replacement calls of the
+	 * translation table that the filter kills or traps without naming
+	 * them answer SECCOMP_RET_TRAP | trap_data (NULL: off). */
+	const struct arch_abi *translate_abi;
+	uint16_t trap_data;
+	/* ... and only when made from [ip_lo, ip_hi] (the C library's code in
+	 * this process: after exec, in a new image, the original answers);
+	 * ip_hi 0: from anywhere. The range must not cross a 4 GiB line. */
+	uint64_t ip_lo, ip_hi;
 };
 
 struct patch_report {
@@ -49,6 +59,9 @@ struct patch_report {
 	bool threads;      /* with this patch, threads started through clone
 			    * would abort (opts->rseq_abi registered rseq) */
 	bool guarded;      /* ... so clone3 was left to the filter (rseq_guard) */
+	size_t ntranslated;                 /* calls trapped for translation */
+	uint32_t translated[TRANSLATE_MAX]; /* their numbers, ascending */
+	uint32_t translated_ret[TRANSLATE_MAX]; /* the original's answer to each */
 	size_t nabis;
 	struct analyze_abi abi[PATCH_MAX_ABIS];	/* last: few are used */
 };
@@ -119,8 +132,10 @@ bool patch_threads_abort(const struct sock_filter *orig, size_t olen,
  * For every ABI of arch_all(), every number of its span (and 16 beyond)
  * and a few special numbers, with three argument patterns: patched answers
  * what orig answers, or the stub's value where orig refuses a number it
- * does not name, or ALLOW for an allow_syscalls number. Slow (about a
- * second): for offline use.
+ * does not name, or ALLOW for an allow_syscalls number, or the trap of
+ * opts->trap_data for a replacement call of the translation table that
+ * orig kills or traps without naming it. Slow (about a second): for
+ * offline use.
  *
  * Return: 0 if it holds, -EPERM if not (see @bad), -EINVAL if the kernel
  * would reject @patched.

@@ -65,4 +65,6 @@ void policy_opts(const struct policy *p, const struct arch_abi *own,
 		o->allow[i] = own->nr_base + p->allow[i];
 	o->rseq_abi = rseq_registered ? own : NULL;
 	o->rseq_guard = p->rseq_guard;
+	o->translate_abi = p->translate ? own : NULL;
+	o->trap_data = TRANSLATE_DATA_TAG;
 }

@@ -33,6 +33,7 @@ struct policy {
 	uint16_t baseline;              /* kernel version major << 8 | minor; 0 = auto */
 	uint32_t deny;                  /* enum analyze_deny bits */
 	bool rseq_guard;                /* keep clone3 when threads would abort */
+	bool translate;                 /* trap and translate (core/translate.h) */
 	uint8_t nallow;                 /* allow_syscalls: an opt-in weakening */
 	uint16_t allow[POLICY_MAX_ALLOW]; /* numbers in the process's own ABI,
 					   * less its nr_base */
@@ -83,8 +84,9 @@ const uint16_t *policy_fallback_set(const struct policy *p, size_t *n);
 
 /**
  * policy_opts() - the patch options of @p: errno, denial set, strategy,
- * baseline, fallback-safe set, the allow_syscalls numbers and the rseq
- * guard, for a process whose own ABI is @own.
+ * baseline, fallback-safe set, the allow_syscalls numbers, the rseq guard
+ * and trap and translate (with slot 0 in the trap data: the library adds
+ * its own), for a process whose own ABI is @own.
  * @p:               the policy (its mode is the caller's business)
  * @own:             the process's own ABI (allow_syscalls and rseq are its)
  * @rseq_registered: the process registered rseq at startup (glibc 2.35+),

@@ -245,6 +245,21 @@ static void add_allowed(struct buf *b, const struct patch_opts *o)
 	add(b, " allowed whatever the filter says");
 }
 
+/* "; trapped to translate: newfstatat, pselect6 (killed by the filter)" */
+static void add_translated(struct buf *b, const struct patch_report *rep,
+			   const struct patch_opts *o)
+{
+	const struct systab_ent *e;
+	size_t i;
+
+	add(b, "; trapped to translate into older calls the filter allows:");
+	for (i = 0; i < rep->ntranslated; i++) {
+		e = o && o->translate_abi ? systab_by_nr(o->translate_abi, rep->translated[i])
+					  : NULL;
+		add(b, "%s %s", i ? "," : "", e ? systab_name(e) : "?");
+	}
+}
+
 size_t log_format(char *out, size_t size, const struct log_event *ev)
 {
 	struct buf b = { out, size, 0 };
@@ -280,6 +295,8 @@ size_t log_format(char *out, size_t size, const struct log_event *ev)
 	add_abis(&b, rep, false);
 	if (rep->nallowed && ev->out_len && ev->opts)
 		add_allowed(&b, ev->opts);
+	if (rep->ntranslated && ev->out_len)
+		add_translated(&b, rep, ev->opts);
 	if (rep->guarded)
 		add(&b, "; rseq_guard: clone3 left to the filter, because glibc "
 		    "registered rseq before this filter, which refuses it, and a "

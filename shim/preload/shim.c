@@ -38,6 +38,7 @@
 
 #include "config/conf.h"
 #include "log.h"
+#include "trap.h"
 #include "core/policy.h"
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
@@ -222,6 +223,10 @@ static void shim_configure(void)
 	log_setup(&conf.set, secure, (log_sys_fn)real_syscall);
 	if (conf.note[0])
 		log_message(CONF_NOTICE, conf.note);	/* the snapshot was not used */
+	if (conf.set.pol.translate && !conf.error[0] &&
+	    !trap_setup((trap_sys_fn)real_syscall))
+		log_message(CONF_NOTICE, "translate: not available in this process "
+			    "(x86_64 only): calls are not trapped");
 	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
 	errno = saved;
 }
@@ -253,6 +258,16 @@ static bool rseq_registered(void)
 	return &__rseq_size && __rseq_size > 0;
 }
 
+/* A filter left alone for an unusable configuration or mode off. */
+static size_t ignored(const struct log_event *ev)
+{
+	if (conf.error[0])
+		log_config_error(conf.error);
+	else
+		log_filter(ev);
+	return 0;
+}
+
 /* Decide for one filter; the lock is held. Returns the patched length or 0. */
 static size_t decide(const struct sock_fprog *prog, const char *via)
 {
@@ -261,23 +276,21 @@ static size_t decide(const struct sock_fprog *prog, const char *via)
 	const struct arch_abi *const *abis;
 	size_t nabis;
 
-	if (conf.error[0]) {
-		log_config_error(conf.error);
-		return 0;
-	}
-	if (conf.set.pol.mode == POLICY_OFF) {
-		log_filter(&ev);
-		return 0;
-	}
+	if (conf.error[0] || conf.set.pol.mode == POLICY_OFF)
+		return ignored(&ev);
 	abis = arch_native(&nabis);
 	policy_opts(&conf.set.pol, abis[0], rseq_registered(), &opts);
+	trap_opts(&opts, prog->len);
 	ev.opts = &opts;
 	ev.rc = patch_filter(prog->filter, prog->len, abis, nabis, &opts, &work,
 			     &ev.out_len);
 	ev.rep = &work.rep;
 	ev.dry_run = conf.set.pol.mode == POLICY_DRY_RUN;
 	log_filter(&ev);
-	return ev.rc || ev.dry_run ? 0 : ev.out_len;
+	if (ev.rc || ev.dry_run || !ev.out_len)
+		return 0;
+	trap_keep(&opts, &work.rep, work.in, prog->len);
+	return ev.out_len;
 }
 
 /*
