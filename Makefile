@@ -55,6 +55,7 @@ CLI      := shim/enostub
 TEST_INC := -Ishim -Ishim/core -Ishim/config -Ishim/preload
 
 UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_systab tests/unit/test_analyze tests/unit/test_kver tests/unit/test_stub \
+              tests/unit/test_translate \
               tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf
 INTEG_TESTS := tests/integration/test_kernel tests/integration/test_config tests/integration/test_cli \
                tests/integration/test_secure tests/integration/test_translate \

@@ -337,23 +337,26 @@ static bool verify_one(const struct sock_filter *orig, size_t olen,
 		       const struct patch_opts *opts, struct seccomp_data *d)
 {
 	static const uint64_t args[] = { 0, ~0ULL, 0x0000000100000002ULL };
-	size_t i, j;
+	size_t i, j, k;
 	bool named;
 
 	if (allowed(opts, d))
 		return cbpf_run(patched, plen, d) == SECCOMP_RET_ALLOW;
-
 	for (i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
-		uint32_t o, p;
+		for (k = 0; k < (opts->ip_hi ? 2u : 1u); k++) {
+			uint32_t o, p;
 
-		for (j = 0; j < 6; j++)
-			d->args[j] = args[i] ^ j;
-		d->instruction_pointer = args[i];
-		o = cbpf_run_named(orig, olen, d, &named);
-		p = cbpf_run(patched, plen, d);
-		if (o != p && !trapped(opts, d, o, p, named) &&
-		    (named || p != opts->an.stub_ret || !analyze_is_denial(o, opts->an.deny)))
-			return false;
+			for (j = 0; j < 6; j++)
+				d->args[j] = args[i] ^ j;
+			/* and from the C library's code, where a trap may be */
+			d->instruction_pointer = k ? opts->ip_lo : args[i];
+			o = cbpf_run_named(orig, olen, d, &named);
+			p = cbpf_run(patched, plen, d);
+			if (o != p && !trapped(opts, d, o, p, named) &&
+			    (named || p != opts->an.stub_ret ||
+			     !analyze_is_denial(o, opts->an.deny)))
+				return false;
+		}
 	}
 	return true;
 }
