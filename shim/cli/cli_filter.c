@@ -300,6 +300,33 @@ static void print_allowed(FILE *f, const struct opts *o)
 	fprintf(f, " allowed on %s whatever the filter says", abi->name);
 }
 
+static const char *short_verdict(uint32_t ret, char *buf, size_t size);
+
+/* "translate: newfstatat (KILL) -> fstat, stat, lstat; ..." when the patch
+ * traps calls for translation (translate = true in -c CONFIG). */
+static void print_translated(FILE *f, const char *lead)
+{
+	const struct patch_report *rep = &work.rep;
+	const struct arch_abi *abi = arch_by_name("x86_64");
+	const struct translate_rule *t;
+	const struct systab_ent *e;
+	size_t k, i, n;
+	char act[48];
+
+	if (!rep->ntranslated)
+		return;
+	t = translate_rules(abi, &n);
+	fprintf(f, "%strapped to translate:", lead);
+	for (k = 0; k < rep->ntranslated; k++) {
+		e = systab_by_nr(abi, rep->translated[k]);
+		fprintf(f, "%s %s (%s) ->", k ? ";" : "", e ? systab_name(e) : "?",
+			short_verdict(rep->translated_ret[k], act, sizeof(act)));
+		for (i = 0; e && i < n; i++)
+			if (strcmp(t[i].from, systab_name(e)) == 0)
+				fprintf(f, " %s", t[i].to);
+	}
+}
+
 /* "configuration FILE, rule at line N: mode dry-run, ..." when -c is given. */
 static void print_config(const struct opts *o)
 {
@@ -712,6 +739,7 @@ int cli_inspect(int argc, char **argv)
 	print_allowed(stdout, &o);
 	if (work.rep.guarded)
 		printf("; rseq_guard: clone3 left to the filter");
+	print_translated(stdout, "\n");
 	printf("\n\n");
 	for (i = 0; i < work.rep.nabis; i++)
 		print_abi(prog, len, &work.rep, &work.rep.abi[i]);
@@ -944,6 +972,7 @@ int cli_patch(int argc, char **argv)
 	print_allowed(msg, &o);
 	if (work.rep.guarded)
 		fprintf(msg, "; rseq_guard: clone3 left to the filter");
+	print_translated(msg, "; ");
 	fprintf(msg, " -> %s\n", argv[first + 1]);
 	return 0;
 }
@@ -1256,9 +1285,11 @@ static void dump_filter(const struct stack *s, size_t i, struct opts *o)
 		printf("    ]}");
 		return;
 	}
-	printf("\nfilter %zu%s: %zu instructions; enostub would: %s\n", i,
+	printf("\nfilter %zu%s: %zu instructions; enostub would: %s", i,
 	       i + 1 == s->n ? " (newest)" : i == 0 ? " (oldest)" : "", s->len[i],
 	       work.rep.why);
+	print_translated(stdout, "; ");
+	printf("\n");
 	for (a = 0; a < work.rep.nabis; a++)
 		print_abi(s->p[i], s->len[i], &work.rep, &work.rep.abi[a]);
 }

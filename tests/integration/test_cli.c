@@ -896,6 +896,33 @@ static void test_config_policy(void **state)
 	assert_int_equal(run_to("cfg-orphan.txt", orphan), 2);
 }
 
+/* translate = true: the calls trapped for translation, in inspect and
+ * patch (a 2010-era allow-list: read, write, close, fstat, select, ...
+ * that kills the rest; libseccomp 2.5's export, kept in tests/cli). */
+static void test_config_translate(void **state)
+{
+	char *inspect[] = { CLI_PATH, "inspect", "--summary", "-c", "tr.conf",
+			    "legacy-kill.bpf", NULL };
+	char *patch[] = { CLI_PATH, "patch", "-c", "tr.conf", "legacy-kill.bpf", "tr.bpf", NULL };
+	char *plain[] = { CLI_PATH, "inspect", "--summary", "legacy-kill.bpf", NULL };
+	static char a[65536];
+	FILE *fp = fopen("tr.conf", "w");
+
+	(void)state;
+	assert_int_equal(symlink(GOLDEN_DIR "/../legacy-kill.bpf", "legacy-kill.bpf"), 0);
+	assert_non_null(fp);
+	fputs("translate = true;\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(run_to("tr-inspect.txt", inspect), 0);
+	golden("tr-inspect.txt", "inspect-config-translate-legacy-kill.txt");
+	assert_int_equal(run_to("tr-patch.txt", patch), 0);
+	assert_non_null(strstr(slurp("tr-patch.txt", a, sizeof(a)) ? a : "",
+			       "trapped to translate: clock_nanosleep (KILL) -> nanosleep; "
+			       "openat (KILL) -> open; newfstatat (KILL) -> fstat stat lstat;"));
+	assert_int_equal(run_to("tr-plain.txt", plain), 0);
+	assert_null(strstr(slurp("tr-plain.txt", a, sizeof(a)) ? a : "", "translate"));
+}
+
 /* dump -c CONFIG: the rule of the process's own exe and comm. */
 static void test_dump_config(void **state)
 {
@@ -1203,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(test_patch_golden_and_kernel),
 		cmocka_unit_test(test_config_policy),
 		cmocka_unit_test(test_dump_config),
+		cmocka_unit_test(test_config_translate),
 		cmocka_unit_test(test_patch_planted_link),
 		cmocka_unit_test(test_patch_mode),
 		cmocka_unit_test(test_patch_stdout),
