@@ -29,6 +29,7 @@ static const struct translate_rule x86_64_rules[] = {
 	{ "inotify_init1", "inotify_init", TR_INOTIFY_INIT },
 	{ "prlimit64", "getrlimit", TR_GETRLIMIT },
 	{ "prlimit64", "setrlimit", TR_SETRLIMIT },
+	{ "getdents64", "getdents", TR_GETDENTS },
 };
 
 const struct translate_rule *translate_rules(const struct arch_abi *abi, size_t *n)
@@ -163,6 +164,9 @@ static bool map(const struct translate_rule *r, const uint64_t *a, struct transl
 		return (int)a[1] == 0;
 	case TR_INOTIFY_INIT:
 		return (int)a[0] == 0;
+	case TR_GETDENTS:
+		memcpy(c->args, a, 3 * sizeof(a[0]));
+		return true;
 	case TR_GETRLIMIT:
 	case TR_SETRLIMIT:
 		if (a[0] != 0 || (r->kind == TR_GETRLIMIT ? a[2] || !a[3] : !a[2] || a[3]))
@@ -192,12 +196,44 @@ bool translate_prepare(const struct arch_abi *abi, uint32_t nr, const uint64_t a
 	return false;
 }
 
+/*
+ * getdents' records into getdents64's, in place: both are ino (8), off (8),
+ * reclen (2), then getdents has the name and the type in the record's last
+ * byte, getdents64 the type and then the name; the same length for the
+ * same name (8-aligned 20 + name length), so a record never grows.
+ */
+static void dirents64(unsigned char *buf, long n)
+{
+	long at = 0;
+	uint16_t reclen;
+	unsigned char type;
+	size_t len;
+
+	while (at + 19 <= n) {
+		unsigned char *r = buf + at;
+
+		memcpy(&reclen, r + 16, sizeof(reclen));
+		if (reclen < 20 || at + reclen > n)
+			break;
+		type = r[reclen - 1];
+		len = strnlen((const char *)r + 18, reclen - 19);
+		memmove(r + 19, r + 18, len);
+		r[19 + len] = '\0';
+		r[18] = type;
+		at += reclen;
+	}
+}
+
 long translate_finish(const struct translate_call *c, const uint64_t args[6], long ret,
 		      const struct timespec *elapsed)
 {
 	struct timespec *ts;
 
 	switch (c->rule->kind) {
+	case TR_GETDENTS:
+		if (ret > 0)
+			dirents64((unsigned char *)(uintptr_t)args[1], ret);
+		break;
 	case TR_SELECT:
 		ts = (struct timespec *)(uintptr_t)args[4];
 		if (ts) {	/* select wrote the time left into its timeval */

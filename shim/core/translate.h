@@ -47,6 +47,8 @@ enum translate_kind {
 	TR_INOTIFY_INIT,    /* inotify_init1(0) -> inotify_init() */
 	TR_GETRLIMIT,       /* prlimit64(0, res, NULL, old) -> getrlimit(res, old) */
 	TR_SETRLIMIT,       /* prlimit64(0, res, new, NULL) -> setrlimit(res, new) */
+	TR_GETDENTS,        /* getdents64(fd, buf, n) -> getdents(fd, buf, n), records
+			     * rewritten in place (the same sizes) */
 };
 
 struct translate_rule {
@@ -103,7 +105,8 @@ bool translate_prepare(const struct arch_abi *abi, uint32_t nr, const uint64_t a
 /**
  * translate_finish() - what the call's caller gets, after the classic call
  * returned @ret (a negative errno on failure): writes back what the newer
- * call writes (pselect6 and ppoll: the time left).
+ * call writes (pselect6 and ppoll: the time left; getdents64: its records,
+ * from getdents' in the same buffer).
  * @c: the call translate_prepare() made
  * @args: the trapped call's arguments
  * @ret: the classic call's result

@@ -115,7 +115,7 @@ static void test_fstat_select(void **state)
 	assert_true(has(&r, "select=ok"));
 	assert_true(has(&r, "sleep=ok"));	/* clock_nanosleep -> nanosleep */
 	assert_true(has_text(&r, "trapped to translate into older calls the filter "
-			     "allows: clock_nanosleep, openat, newfstatat, pselect6,"));
+			     "allows: getdents64, clock_nanosleep, openat, newfstatat, pselect6,"));
 }
 
 /* No classic equivalent for these arguments, or one the filter refuses:

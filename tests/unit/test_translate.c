@@ -13,6 +13,8 @@
 #include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "translate.h"
 
@@ -66,7 +68,7 @@ static void test_table(void **state)
 	const struct translate_rule *t = translate_rules(x86_64(), &n);
 
 	(void)state;
-	assert_int_equal(n, 16);
+	assert_int_equal(n, 17);
 	for (i = 0; i < n; i++) {	/* every name is a syscall of x86_64 */
 		assert_non_null(systab_by_name(x86_64(), t[i].from));
 		assert_non_null(systab_by_name(x86_64(), t[i].to));
@@ -205,16 +207,16 @@ static void test_candidates(void **state)
 	len = legacy(f, SECCOMP_RET_KILL_PROCESS, false);
 	analyze_abi_maxknown(f, len, x86_64(), &o, &scratch, &a);
 	n = translate_candidates(f, len, &a, &scratch, nrs);
-	assert_int_equal(n, 13);	/* every replacement call: all killed */
+	assert_int_equal(n, 14);	/* every replacement call: all killed */
 	for (i = 1; i < n; i++)
 		assert_true(nrs[i - 1] < nrs[i]);
-	assert_int_equal(nrs[0], nr("clock_nanosleep"));
+	assert_int_equal(nrs[0], nr("getdents64"));
 	/* one the filter names stays the filter's; an ERRNO default is the
 	 * ENOSYS stub's business; TRAP and KILL_THREAD are trapped too */
 	len = legacy(f, SECCOMP_RET_KILL_PROCESS, true);
 	analyze_abi_maxknown(f, len, x86_64(), &o, &scratch, &a);
 	n = translate_candidates(f, len, &a, &scratch, nrs);
-	assert_int_equal(n, 12);
+	assert_int_equal(n, 13);
 	for (i = 0; i < n; i++)
 		assert_int_not_equal(nrs[i], nr("newfstatat"));
 	len = legacy(f, SECCOMP_RET_ERRNO | EPERM, false);
@@ -222,10 +224,10 @@ static void test_candidates(void **state)
 	assert_int_equal(translate_candidates(f, len, &a, &scratch, nrs), 0);
 	len = legacy(f, SECCOMP_RET_TRAP | 9, false);
 	analyze_abi_maxknown(f, len, x86_64(), &o, &scratch, &a);
-	assert_int_equal(translate_candidates(f, len, &a, &scratch, nrs), 13);
+	assert_int_equal(translate_candidates(f, len, &a, &scratch, nrs), 14);
 	len = legacy(f, SECCOMP_RET_KILL_THREAD, false);
 	analyze_abi_maxknown(f, len, x86_64(), &o, &scratch, &a);
-	assert_int_equal(translate_candidates(f, len, &a, &scratch, nrs), 13);
+	assert_int_equal(translate_candidates(f, len, &a, &scratch, nrs), 14);
 	/* an answer that depends on the arguments is never trapped */
 	{
 		struct sock_filter g[] = {
@@ -257,7 +259,7 @@ static void test_trap_block(void **state)
 
 	(void)state;
 	assert_int_equal(patch_filter(f, len, abis, n, &o, &work, &plen), 0);
-	assert_int_equal(work.rep.ntranslated, 13);
+	assert_int_equal(work.rep.ntranslated, 14);
 	d = mkdata(AUDIT_ARCH_X86_64, nr("newfstatat"));
 	d.instruction_pointer = 0x7f0000001000ull;
 	assert_int_equal(cbpf_run(work.out, plen, &d), trap);
@@ -339,6 +341,53 @@ static void test_decide(void **state)
 	}
 }
 
+/* getdents64 -> getdents: the records rewritten in place equal what
+ * getdents64 itself gives for the same directory, field by field. */
+static void test_getdents(void **state)
+{
+	static unsigned char old[4096], want[4096];
+	char dir[] = "/tmp/enostub-dents-XXXXXX", path[64];
+	const char *names[] = { "a", "fourteen-chars", "x1234567", "sub" };
+	struct translate_call c;
+	uint64_t a[6] = { 0, (uintptr_t)old, sizeof(old) };
+	long n, m, at;
+	size_t i;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < N(names); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (i == 3)
+			assert_int_equal(mkdir(path, 0700), 0);
+		else
+			close(open(path, O_CREAT | O_WRONLY, 0600));
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	a[0] = (uint64_t)fd;
+	assert_true(translate_prepare(x86_64(), nr("getdents64"), a, &c));
+	assert_int_equal(c.nr, nr("getdents"));
+	n = syscall(c.nr, c.args[0], c.args[1], c.args[2]);
+	assert_true(n > 0);
+	assert_int_equal(translate_finish(&c, a, n, NULL), n);
+	close(fd);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	m = syscall(SYS_getdents64, fd, want, sizeof(want));
+	close(fd);
+	assert_int_equal(n, m);
+	for (at = 0, i = 0; at < n; i++) {	/* ino, off, reclen, type, name */
+		uint16_t len;
+
+		memcpy(&len, want + at + 16, 2);
+		assert_memory_equal(old + at, want + at, 19);
+		assert_string_equal((char *)old + at + 19, (char *)want + at + 19);
+		at += len;
+	}
+	assert_int_equal(i, N(names) + 2);	/* with . and .. */
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_candidates),
 		cmocka_unit_test(test_trap_block),
 		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_getdents),
 	};
 
 	return run_group("translate", tests, N(tests));
