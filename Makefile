@@ -62,18 +62,21 @@ CLI      := shim/enostub
 TEST_INC := -Ishim -Ishim/core -Ishim/config -Ishim/preload
 
 UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_systab tests/unit/test_analyze tests/unit/test_kver tests/unit/test_stub \
+              tests/unit/test_translate \
               tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf
 INTEG_TESTS := tests/integration/test_kernel tests/integration/test_config tests/integration/test_cli \
-               tests/integration/test_secure \
+               tests/integration/test_secure tests/integration/test_translate \
                tests/integration/test_trace tests/integration/test_system
 HELPER   := tests/integration/helper
+STATIC_FSTAT := tests/integration/static_fstat
 EARLY    := tests/integration/early.so
 DEMO     := tests/demo/demo
 BENCH    := tests/bench/bench tests/bench/empty.so
 
 TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
              -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"' \
-             -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"'
+             -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"' \
+             -DSTATIC_FSTAT_PATH='"$(CURDIR)/$(STATIC_FSTAT)"'
 
 .PHONY: all deps check unit integration clients demo bench clean tables tables-check \
         install uninstall install-check mutants mutants-short deb deb-check
@@ -129,10 +132,15 @@ tests/unit/%: tests/unit/%.c tests/unit/*.h $(UNIT_OBJ)
 $(HELPER): tests/integration/helper.c
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ -lseccomp -lpthread $(LDLIBS)
 
+# statically linked: a program the library cannot be loaded into
+$(STATIC_FSTAT): tests/integration/static_fstat.c
+	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -static $< -o $@ $(LDLIBS)
+
 $(EARLY): tests/integration/early.c
 	$(CC) -shared -fPIC -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ $(LDLIBS)
 
-tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(CLI) $(HELPER) $(EARLY)
+tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(CLI) $(HELPER) $(EARLY) \
+		$(STATIC_FSTAT)
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) $(TEST_DEFS) \
 	  $< -o $@ $(LDFLAGS) $$(pkg-config --libs cmocka) $(LDLIBS)
 
@@ -174,10 +182,18 @@ demo: deps
 	$(MAKE) $(LIB) $(DEMO)
 	@tests/demo/run-demo.sh $(LIB) $(DEMO) tests/corpus/docker-default-v19.03.0.bpf
 
+# The startup figures read configuration copies in build/bench-conf: one
+# without a snapshot, one with a fresh snapshot, one changed after it.
+BENCH_CONF := build/bench-conf
 bench: deps
-	$(MAKE) $(LIB) $(BENCH)
+	$(MAKE) $(LIB) $(CLI) $(BENCH)
+	@rm -rf $(BENCH_CONF) && mkdir -p $(BENCH_CONF) && \
+	for c in plain fresh stale; do cp conf/enostub.conf $(BENCH_CONF)/$$c.conf; done && \
+	cp conf/examples/distro-wide.conf $(BENCH_CONF)/distro.conf && \
+	for c in fresh stale distro; do $(CLI) check-config --compile $(BENCH_CONF)/$$c.conf >/dev/null; done && \
+	echo "# changed after its snapshot" >> $(BENCH_CONF)/stale.conf
 	tests/bench/bench tests/corpus $(CURDIR)/tests/bench/empty.so $(CURDIR)/$(LIB) \
-	  $(CURDIR)/conf/enostub.conf
+	  $(CURDIR)/$(BENCH_CONF)
 
 # Mutation testing: every mutant of the soundness-critical files, or (in
 # make check) a fixed sample of those of analyze.c and stub.c, all of which
@@ -192,8 +208,9 @@ mutants-short: deps
 	  --sample $(MUTANTS_SAMPLE) --seed 1 $(MUTANTS_ARGS)
 
 # The configuration file is not installed into $(SYSCONFDIR): the built-in
-# default equals it, and a file there costs every process ~0.7 ms at startup
-# (see README). It goes to $(DOCDIR) with the examples.
+# default equals it. It goes to $(DOCDIR) with the examples. An existing
+# $(SYSCONFDIR)/enostub.conf gets its snapshot compiled (the library then
+# reads it without libconfig; see README), on the real system only.
 install: all
 	install -D -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/enostub
 	install -D -m 0755 $(LIB) $(DESTDIR)$(LIBDIR)/libenostub.so
@@ -203,6 +220,8 @@ install: all
 	install -D -m 0644 -t $(DESTDIR)$(DOCDIR)/examples conf/examples/*.conf
 	install -D -m 0755 -t $(DESTDIR)$(DOCDIR)/examples conf/examples/enostub-runtime
 	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	@if [ -z "$(DESTDIR)" ] && [ -f $(SYSCONFDIR)/enostub.conf ]; then \
+	  $(BINDIR)/enostub check-config --compile $(SYSCONFDIR)/enostub.conf; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/enostub $(DESTDIR)$(LIBDIR)/libenostub.so \
@@ -247,6 +266,7 @@ deb-check: deb $(HELPER)
 clean:
 	rm -rf $(DEB_DIR)
 	rm -f shim/*/*.o shim/*/*.d $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH) \
+	  $(STATIC_FSTAT) \
 	  $(CLIENT_TESTS) $(CLIENT_BINS)
 
 # Sanitizers, valgrind and the fuzzer: their own rules, build dirs and packages.

@@ -38,8 +38,19 @@ static const char *const common[] = {
 	"rseq", "epoll_pwait2",
 };
 
+/* The command line's own settings, on top of the configuration's. */
+struct overrides {
+	int strategy;           /* -1: the configuration's */
+	bool baseline, no_fallback;
+	uint16_t baseline_v;
+};
+
 struct opts {
-	struct analyze_opts an;
+	struct cli_config cc;   /* -c CONFIG --exe --comm */
+	struct overrides ov;
+	struct patch_opts po;   /* after apply_policy(): what the library would do */
+	uint8_t mode;           /* enum policy_mode */
+	char conf[CONF_PATH_MAX + 64]; /* which configuration and rule, or "" */
 	const struct arch_abi *abis[PATCH_MAX_ABIS];
 	size_t nabis;           /* 0: choose from the filter */
 	bool json, summary;
@@ -150,7 +161,7 @@ static void choose_abis(const struct sock_filter *prog, size_t len, struct opts 
 		return;
 	all = arch_all(&n);
 	for (i = 0; i < n && o->nabis < PATCH_MAX_ABIS; i++) {
-		analyze_abi_maxknown(prog, len, &all[i], &o->an, &scratch, a);
+		analyze_abi_maxknown(prog, len, &all[i], &o->po.an, &scratch, a);
 		if (a->flow.arch_checked && a->verdict != ANALYZE_NO_NUMBERS)
 			o->abis[o->nabis++] = &all[i];
 	}
@@ -181,13 +192,36 @@ static int parse_arches(const char *list, struct opts *o)
 	return 0;
 }
 
-static int parse_baseline(const char *v, struct opts *o)
+static int parse_baseline(const char *v, uint16_t *baseline)
 {
-	if (conf_baseline(v, &o->an.baseline) == 0)
+	if (conf_baseline(v, baseline) == 0)
 		return 0;
 	fprintf(stderr, "enostub: --baseline: expected \"auto\" or a kernel "
 		"release such as 5.4\n");
 	return 2;
+}
+
+/* The policy of -c CONFIG for --exe/--comm (the built-in one without -c),
+ * with the command line's overrides, as patch options: exactly what the
+ * library would do in that program (an x86_64 process that registered
+ * rseq, glibc's default since 2.35). */
+static int apply_policy(struct opts *o)
+{
+	const struct overrides *ov = &o->ov;
+	struct policy pol;
+	size_t n;
+
+	if (cli_policy(&o->cc, &pol, o->conf, sizeof(o->conf)))
+		return 1;
+	if (ov->strategy >= 0)
+		pol.strategy = (uint8_t)ov->strategy;
+	if (ov->baseline)
+		pol.baseline = ov->baseline_v;
+	if (ov->no_fallback)
+		pol.fallback = POLICY_FB_NONE;
+	o->mode = pol.mode;
+	policy_opts(&pol, arch_native(&n)[0], true, &o->po);
+	return 0;
 }
 
 /* Options shared by inspect, patch and dump; leaves operands in argv. */
@@ -201,37 +235,105 @@ static int parse_opts(int argc, char **argv, const char *usage, struct opts *o,
 		{ "json", no_argument, NULL, 'j' },
 		{ "summary", no_argument, NULL, 'S' },
 		{ "no-fallback", no_argument, NULL, 'F' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "exe", required_argument, NULL, 'e' },
+		{ "comm", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct overrides *ov = &o->ov;
+	struct cli_config *cc = &o->cc;
 	int c, rc = 0;
 
 	memset(o, 0, sizeof(*o));
-	o->an.deny = ANALYZE_DENY_DEFAULT;
-	o->an.stub_ret = cbpf_ret_errno(ENOSYS);
-	o->an.fallback = systab_fallback(&o->an.nfallback);
+	ov->strategy = -1;
+	ov->baseline_v = UINT16_MAX;
 	optind = 0;
-	while (rc == 0 && (c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	while (rc == 0 && (c = getopt_long(argc, argv, "c:", lo, NULL)) != -1) {
 		if (c == 'a')
 			rc = parse_arches(optarg, o);
 		else if (c == 'b')
-			rc = parse_baseline(optarg, o);
+			rc = parse_baseline(optarg, &ov->baseline_v);
 		else if (c == 'j')
 			o->json = true;
 		else if (c == 'S')
 			o->summary = true;
 		else if (c == 'F')
-			o->an.nfallback = 0;
-		else if (c == 's' && strcmp(optarg, "max-known") == 0)
-			o->an.strategy = ANALYZE_MAX_KNOWN;
-		else if (c == 's' && strcmp(optarg, "kernel-version") == 0)
-			o->an.strategy = ANALYZE_KERNEL_VERSION;
+			ov->no_fallback = true;
+		else if (c == 's')
+			rc = (ov->strategy = policy_pick(POLICY_NAMES(policy_strategy_names),
+							optarg)) < 0 ? 2 : 0;
+		else if (c == 'c')
+			cc->file = optarg;
+		else if (c == 'e')
+			cc->exe = optarg;
+		else if (c == 'C')
+			cc->comm = optarg;
 		else
 			rc = 2;
+	}
+	ov->baseline = rc == 0 && ov->baseline_v != UINT16_MAX;
+	if (rc == 0 && !cc->file && (cc->exe || cc->comm)) {
+		fprintf(stderr, "enostub: --exe and --comm pick a rule of -c CONFIG\n");
+		rc = 2;
 	}
 	if (rc == 2)
 		fprintf(stderr, "%s", usage);
 	*first = optind;
 	return rc;
+}
+
+/* "; weakened as configured (allow_syscalls): rseq allowed whatever the
+ * filter says" when the patch has an allow block. */
+static void print_allowed(FILE *f, const struct opts *o)
+{
+	size_t n, i;
+	const struct arch_abi *abi = arch_native(&n)[0];
+	const struct systab_ent *e;
+
+	if (!work.rep.nallowed)
+		return;
+	fprintf(f, "; weakened as configured (allow_syscalls):");
+	for (i = 0; i < o->po.nallow; i++) {
+		e = systab_by_nr(abi, o->po.allow[i]);
+		fprintf(f, " %s", e ? systab_name(e) : "?");
+	}
+	fprintf(f, " allowed on %s whatever the filter says", abi->name);
+}
+
+static const char *short_verdict(uint32_t ret, char *buf, size_t size);
+
+/* "translate: newfstatat (KILL) -> fstat, stat, lstat; ..." when the patch
+ * traps calls for translation (translate = true in -c CONFIG). */
+static void print_translated(FILE *f, const char *lead)
+{
+	const struct patch_report *rep = &work.rep;
+	const struct arch_abi *abi = arch_by_name("x86_64");
+	const struct translate_rule *t;
+	const struct systab_ent *e;
+	size_t k, i, n;
+	char act[48];
+
+	if (!rep->ntranslated)
+		return;
+	t = translate_rules(abi, &n);
+	fprintf(f, "%strapped to translate:", lead);
+	for (k = 0; k < rep->ntranslated; k++) {
+		e = systab_by_nr(abi, rep->translated[k]);
+		fprintf(f, "%s %s (%s) ->", k ? ";" : "", e ? systab_name(e) : "?",
+			short_verdict(rep->translated_ret[k], act, sizeof(act)));
+		for (i = 0; e && i < n; i++)
+			if (strcmp(t[i].from, systab_name(e)) == 0)
+				fprintf(f, " %s", t[i].to);
+	}
+}
+
+/* "configuration FILE, rule at line N: mode dry-run, ..." when -c is given. */
+static void print_config(const struct opts *o)
+{
+	if (!o->conf[0])
+		return;
+	printf("%s: mode %s%s\n", o->conf, policy_mode_names[o->mode],
+	       o->mode == POLICY_PATCH ? "" : ", the library forwards filters untouched");
 }
 
 static const char *verdict_name(enum analyze_verdict v)
@@ -245,7 +347,7 @@ static const char *verdict_name(enum analyze_verdict v)
 
 static const char *strategy_name(uint8_t s)
 {
-	return s == ANALYZE_KERNEL_VERSION ? "kernel-version" : "max-known";
+	return s < N(policy_strategy_names) ? policy_strategy_names[s] : "?";
 }
 
 /* The seccomp_data of syscall @name of @abi; false if @abi has none. */
@@ -597,7 +699,8 @@ static void json_report(const char *file, const struct sock_filter *orig,
 
 static const char inspect_usage[] =
 	"usage: enostub inspect FILE.bpf [--arch A[,B...]] [--strategy S]\n"
-	"                       [--baseline V] [--no-fallback] [--summary] [--json]\n";
+	"                       [--baseline V] [--no-fallback] [--summary] [--json]\n"
+	"                       [-c CONFIG [--exe PATH] [--comm NAME]]\n";
 
 int cli_inspect(int argc, char **argv)
 {
@@ -614,10 +717,10 @@ int cli_inspect(int argc, char **argv)
 		fputs(inspect_usage, stderr);
 		return 2;
 	}
-	if (load_bpf(argv[first], prog, &len))
+	if (apply_policy(&o) || load_bpf(argv[first], prog, &len))
 		return 1;
 	choose_abis(prog, len, &o);
-	rc = patch_filter(prog, len, o.abis, o.nabis, &o.an, &work, &plen);
+	rc = patch_filter(prog, len, o.abis, o.nabis, &o.po, &work, &plen);
 	if (rc == -E2BIG)
 		plen = 0;
 	else if (rc)
@@ -628,10 +731,15 @@ int cli_inspect(int argc, char **argv)
 		return 0;
 	}
 	printf("%s: %zu instructions, a valid seccomp filter\n", argv[first], len);
+	print_config(&o);
 	printf("strategy %s: %s", strategy_name(work.rep.strategy), work.rep.why);
 	if (plen)
 		printf("; %zu stub instructions, longest stub path %zu",
 		       work.rep.stub_len, stub_longest_path(work.out, work.rep.stub_len));
+	print_allowed(stdout, &o);
+	if (work.rep.guarded)
+		printf("; rseq_guard: clone3 left to the filter");
+	print_translated(stdout, "\n");
 	printf("\n\n");
 	for (i = 0; i < work.rep.nabis; i++)
 		print_abi(prog, len, &work.rep, &work.rep.abi[i]);
@@ -646,7 +754,8 @@ int cli_inspect(int argc, char **argv)
 
 static const char patch_usage[] =
 	"usage: enostub patch IN.bpf OUT.bpf|- [--arch A[,B...]] [--strategy S]\n"
-	"                     [--baseline V] [--no-fallback]\n";
+	"                     [--baseline V] [--no-fallback]\n"
+	"                     [-c CONFIG [--exe PATH] [--comm NAME]]\n";
 
 /* Writes all of @buf to @fd; 0 or -errno. */
 static int write_all(int fd, const void *buf, size_t n)
@@ -824,13 +933,20 @@ int cli_patch(int argc, char **argv)
 		fputs(patch_usage, stderr);
 		return 2;
 	}
-	if (load_bpf(argv[first], prog, &len))
+	if (apply_policy(&o) || load_bpf(argv[first], prog, &len))
 		return 1;
 	choose_abis(prog, len, &o);
-	rc = patch_filter(prog, len, o.abis, o.nabis, &o.an, &work, &plen);
+	rc = patch_filter(prog, len, o.abis, o.nabis, &o.po, &work, &plen);
 	if (rc && rc != -E2BIG)
 		return fail("%s: not patched: %s", argv[first], work.rep.why);
 	msg = summary_stream(argv[first + 1]);
+	if (o.mode != POLICY_PATCH) {
+		if (write_bpf(argv[first + 1], prog, len))
+			return 1;
+		fprintf(msg, "%s: unchanged (mode %s in %s), %zu instructions written to %s\n",
+			argv[first], policy_mode_names[o.mode], o.conf, len, argv[first + 1]);
+		return 0;
+	}
 	if (plen == 0 || rc == -E2BIG) {
 		/* what the library forwards: the original */
 		if (write_bpf(argv[first + 1], prog, len))
@@ -841,7 +957,7 @@ int cli_patch(int argc, char **argv)
 			"untouched too" : work.rep.why, len, argv[first + 1]);
 		return 0;
 	}
-	rc = patch_verify(prog, len, work.out, plen, &o.an, &bad, &checked);
+	rc = patch_verify(prog, len, work.out, plen, &o.po, &bad, &checked);
 	if (rc)
 		return fail("%s: refusing to write: the patched filter %s (arch %#x "
 			    "nr %d); please report this", argv[first],
@@ -853,6 +969,10 @@ int cli_patch(int argc, char **argv)
 		argv[first], strategy_name(work.rep.strategy), work.rep.stub_len, len,
 		checked);
 	summary_abis(msg);
+	print_allowed(msg, &o);
+	if (work.rep.guarded)
+		fprintf(msg, "; rseq_guard: clone3 left to the filter");
+	print_translated(msg, "; ");
 	fprintf(msg, " -> %s\n", argv[first + 1]);
 	return 0;
 }
@@ -870,6 +990,7 @@ struct stack {
 struct target {
 	long pid;
 	char comm[64];
+	char exe[CONF_PATH_MAX * 4];    /* /proc/PID/exe, "" if unreadable */
 	const struct arch_abi *abi;     /* of its executable */
 	char kind[48];                  /* "a 64-bit x86_64 program" */
 	int rseq;                       /* registered rseq: 1, 0, -1 unknown */
@@ -1088,9 +1209,12 @@ static void target_abi(struct target *t)
 	char path[64];
 	uint32_t machine, flags;
 	size_t i, nn;
+	ssize_t n;
 	FILE *fp;
 
 	snprintf(path, sizeof(path), "/proc/%ld/exe", t->pid);
+	n = readlink(path, t->exe, sizeof(t->exe) - 1);
+	t->exe[n > 0 ? n : 0] = '\0';
 	fp = fopen(path, "re");
 	if (fp) {
 		if (fread(h, 1, sizeof(h), fp) != sizeof(h))
@@ -1149,7 +1273,7 @@ static void dump_filter(const struct stack *s, size_t i, struct opts *o)
 
 	o->nabis = 0;
 	choose_abis(s->p[i], s->len[i], o);
-	patch_filter(s->p[i], s->len[i], o->abis, o->nabis, &o->an, &work, &plen);
+	patch_filter(s->p[i], s->len[i], o->abis, o->nabis, &o->po, &work, &plen);
 	if (o->json) {
 		printf("%s    {\"index\": %zu, \"instructions\": %zu, \"abis\": [\n",
 		       i ? ",\n" : "", i, s->len[i]);
@@ -1161,9 +1285,11 @@ static void dump_filter(const struct stack *s, size_t i, struct opts *o)
 		printf("    ]}");
 		return;
 	}
-	printf("\nfilter %zu%s: %zu instructions; enostub would: %s\n", i,
+	printf("\nfilter %zu%s: %zu instructions; enostub would: %s", i,
 	       i + 1 == s->n ? " (newest)" : i == 0 ? " (oldest)" : "", s->len[i],
 	       work.rep.why);
+	print_translated(stdout, "; ");
+	printf("\n");
 	for (a = 0; a < work.rep.nabis; a++)
 		print_abi(s->p[i], s->len[i], &work.rep, &work.rep.abi[a]);
 }
@@ -1240,7 +1366,8 @@ static void dump_header(const struct target *t, const struct stack *s, bool json
 	printf("ABI: %s (%s)\n", t->abi->name, t->kind);
 }
 
-static const char dump_usage[] = "usage: enostub dump PID [--json]\n";
+static const char dump_usage[] =
+	"usage: enostub dump PID [--json] [-c CONFIG [--exe PATH] [--comm NAME]]\n";
 
 int cli_dump(int argc, char **argv)
 {
@@ -1265,7 +1392,16 @@ int cli_dump(int argc, char **argv)
 	if (read_stack(&t, &s))
 		return 1;
 	target_abi(&t);
+	if (o.cc.file && !o.cc.exe && !o.cc.comm) {
+		/* the rule the library picked in that process */
+		o.cc.exe = t.exe[0] ? t.exe : NULL;
+		o.cc.comm = t.comm;
+	}
+	if (apply_policy(&o))
+		return 1;
 	dump_header(&t, &s, o.json);
+	if (!o.json)
+		print_config(&o);
 	for (i = 0; i < s.n; i++)
 		dump_filter(&s, i, &o);
 	if (o.json)

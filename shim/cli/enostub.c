@@ -7,6 +7,7 @@
  *                   [--summary] [--json]
  *   enostub patch IN.bpf OUT.bpf [--arch A] [--strategy S] [--baseline V] [--no-fallback]
  *   enostub dump PID [--json]
+ *   (inspect, patch and dump: -c CONFIG [--exe PATH] [--comm NAME])
  *   enostub check-config [FILE] [--exe PATH] [--comm NAME] [--secure]
  *   enostub enable-system [--root DIR] [LIB] | disable-system [--root DIR] [LIB]
  *   enostub --help | --version
@@ -32,10 +33,10 @@
 static const char usage[] =
 	"usage: enostub run [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]\n"
 	"       enostub inspect FILE.bpf [--arch A[,B]] [--strategy S] [--baseline V]\n"
-	"                       [--no-fallback] [--summary] [--json]\n"
+	"                       [--no-fallback] [--summary] [--json] [CONF]\n"
 	"       enostub patch IN.bpf OUT.bpf|- [--arch A[,B]] [--strategy S] [--baseline V]\n"
-	"                     [--no-fallback]\n"
-	"       enostub dump PID [--json]\n"
+	"                     [--no-fallback] [CONF]\n"
+	"       enostub dump PID [--json] [CONF]\n"
 	"       enostub check-config [FILE] [--exe PATH] [--comm NAME] [--secure]\n"
 	"       enostub enable-system [--root DIR] [LIB]\n"
 	"       enostub disable-system [--root DIR] [LIB]\n"
@@ -69,100 +70,19 @@ static const char usage[] =
 	"              as it was when nothing else changed since, else only that\n"
 	"              line (--root DIR: DIR/etc instead of /etc, for an image)\n"
 	"\n"
+	"CONF          -c CONFIG [--exe PATH] [--comm NAME]: what the library does\n"
+	"              with that configuration in that program (its rule)\n"
+	"\n"
 	"exit status: 0 ok, 1 error, 2 usage (run: the command's own status)\n";
-
-static void identity_from(struct conf_identity *id, const char *exe, const char *comm,
-			  bool secure)
-{
-	const char *base = exe ? strrchr(exe, '/') : NULL;
-
-	memset(id, 0, sizeof(*id));
-	id->secure = secure;
-	snprintf(id->exe, sizeof(id->exe), "%s", exe ? exe : "");
-	if (!comm)
-		comm = base ? base + 1 : exe ? exe : "";
-	snprintf(id->comm, sizeof(id->comm), "%s", comm);
-}
-
-static void print_settings(const struct conf_settings *s)
-{
-	char line[1024];
-
-	conf_describe(s, line, sizeof(line));
-	printf("%s\n", line);
-	if (s->mode == CONF_DRY_RUN && s->target == CONF_LOG_NONE)
-		fprintf(stderr, "warning: mode dry-run with log target none "
-			"reports nothing\n");
-}
-
-/* $ENOSTUB_LOG and $ENOSTUB_MODE, by the library's rules: 0 if usable. */
-static int check_env(void)
-{
-	const char *log = getenv("ENOSTUB_LOG"), *mode = getenv("ENOSTUB_MODE"), *why;
-	struct conf_settings s;
-
-	if (log && *log && conf_log_target(log, &s, &why)) {
-		fprintf(stderr, "enostub: ENOSTUB_LOG: \"%s\": %s\n", log, why);
-		return 1;
-	}
-	if (mode && *mode && conf_mode(mode) < 0) {
-		fprintf(stderr, "enostub: ENOSTUB_MODE: \"%s\" is not one of patch, "
-			"dry-run, off\n", mode);
-		return 1;
-	}
-	return 0;
-}
-
-static int check_config(const char *file, const char *exe, const char *comm,
-			bool secure)
-{
-	static struct conf_file f;
-	struct conf_identity id;
-	const struct conf_settings *s;
-	char err[CONF_ERR_MAX];
-	unsigned int line;
-	int rc;
-
-	if (!file && check_env())
-		return 1;
-	if (!file && !(file = conf_path(false))) {
-		printf("no configuration file (%s): built-in settings\n", ENOSTUB_SYSCONF);
-		conf_defaults(&f.global);
-		print_settings(&f.global);
-		return 0;
-	}
-	rc = conf_read(file, false, &f, err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "enostub: %s\n", err);
-		return 1;
-	}
-	printf("%s: ok, %zu program rule%s\n", file, f.nrules, f.nrules == 1 ? "" : "s");
-	identity_from(&id, exe, comm, secure);
-	s = conf_match(&f, &id, &line);
-	if (exe || comm)
-		printf("program: exe \"%s\", comm \"%s\"%s: %s", id.exe, id.comm,
-		       secure ? " (secure mode: comm rules skipped)" : "",
-		       line ? "" : "no rule matches, global settings\n");
-	else
-		printf("global settings\n");
-	if (line)
-		printf("rule at line %u\n", line);
-	print_settings(s);
-	return 0;
-}
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "exe", required_argument, NULL, 'e' },
-		{ "comm", required_argument, NULL, 'c' },
-		{ "secure", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *exe = NULL, *comm = NULL, *cmd;
-	bool secure = false;
+	const char *cmd;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
@@ -197,26 +117,8 @@ int main(int argc, char **argv)
 		return cli_enable_system(argc, argv);
 	if (strcmp(cmd, "disable-system") == 0)
 		return cli_disable_system(argc, argv);
-	if (strcmp(cmd, "check-config") != 0) {
-		fprintf(stderr, "enostub: unknown command \"%s\"\n%s", cmd, usage);
-		return 2;
-	}
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'e')
-			exe = optarg;
-		else if (c == 'c')
-			comm = optarg;
-		else if (c == 's')
-			secure = true;
-		else {
-			fputs(usage, stderr);
-			return 2;
-		}
-	}
-	if (argc - optind > 1) {
-		fputs(usage, stderr);
-		return 2;
-	}
-	return check_config(optind < argc ? argv[optind] : NULL, exe, comm, secure);
+	if (strcmp(cmd, "check-config") == 0)
+		return cli_check_config(argc, argv);
+	fprintf(stderr, "enostub: unknown command \"%s\"\n%s", cmd, usage);
+	return 2;
 }

@@ -9,14 +9,14 @@
 #include <fnmatch.h>
 #include <libconfig.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/uio.h>
 #include <pthread.h>
 #include <unistd.h>
-
-#include "core/analyze.h"
 
 #ifndef LIBCONFIG_SONAME
 #error "LIBCONFIG_SONAME: the build sets it from pkg-config libconfig"
@@ -41,14 +41,10 @@ struct parser {
 	size_t errsz;
 };
 
-/* Name tables as arrays, not pointers: no relocations at load time. */
-#define NAME_MAX_LEN 16
-static const char mode_names[][NAME_MAX_LEN] = { "patch", "dry-run", "off" };
+/* The log's names; the policy's are the core's (core/policy.h). */
+#define NAME_MAX_LEN POLICY_NAME_MAX
 static const char target_names[][NAME_MAX_LEN] = { "none", "stderr", "syslog" };
 static const char level_names[][NAME_MAX_LEN] = { "error", "notice", "info" };
-static const char deny_names[][NAME_MAX_LEN] = {
-	"errno", "kill_process", "kill_thread", "trap", "user_notif",
-};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -94,7 +90,7 @@ static int lc_open(struct lc *lc)
 }
 
 /* Report "NAME:LINE: message" and return -EINVAL. */
-static int fail(struct parser *p, unsigned int line, const char *fmt, ...)
+static int parse_error(struct parser *p, unsigned int line, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -108,52 +104,26 @@ static int fail(struct parser *p, unsigned int line, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int pick(const char *v, const char (*names)[NAME_MAX_LEN], size_t n)
-{
-	size_t i;
-
-	for (i = 0; v && i < n; i++)
-		if (strcmp(v, names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
 static const char *string_of(struct parser *p, const config_setting_t *s)
 {
 	return s->type == CONFIG_TYPE_STRING ? p->lc.get_string(s) : NULL;
 }
 
-/* A string setting that must be one of @names. */
+/* A string setting that must be one of @names; a message lists them. */
 static int parse_enum(struct parser *p, const config_setting_t *s,
-		      const char (*names)[NAME_MAX_LEN], size_t n, const char *expect,
-		      uint8_t *out)
+		      const char (*names)[NAME_MAX_LEN], size_t n, uint8_t *out)
 {
 	const char *v = string_of(p, s);
-	int i = pick(v, names, n);
+	int i = policy_pick(names, n, v);
+	char list[96];
 
 	if (!v)
-		return fail(p, s->line, "%s: expected a string (%s)", s->name, expect);
+		return parse_error(p, s->line, "%s: expected a string (%s)", s->name,
+			    policy_list(names, n, list, sizeof(list)));
 	if (i < 0)
-		return fail(p, s->line, "%s: \"%s\" is not one of %s", s->name, v, expect);
+		return parse_error(p, s->line, "%s: \"%s\" is not one of %s", s->name, v,
+			    policy_list(names, n, list, sizeof(list)));
 	*out = (uint8_t)i;
-	return 0;
-}
-
-static int parse_strategy(struct parser *p, const config_setting_t *s,
-			  struct conf_settings *set)
-{
-	const char *v = string_of(p, s);
-
-	if (v && strcmp(v, "max-known") == 0)
-		set->strategy = CONF_MAX_KNOWN;
-	else if (v && strcmp(v, "kernel-version") == 0)
-		set->strategy = CONF_KERNEL_VERSION;
-	else if (v)
-		return fail(p, s->line, "strategy: \"%s\" is not one of max-known, "
-			    "kernel-version", v);
-	else
-		return fail(p, s->line, "strategy: expected a string "
-			    "(max-known or kernel-version)");
 	return 0;
 }
 
@@ -174,24 +144,20 @@ int conf_baseline(const char *v, uint16_t *out)
 }
 
 static int parse_baseline(struct parser *p, const config_setting_t *s,
-			  struct conf_settings *set)
+			  struct policy *pol)
 {
-	if (conf_baseline(string_of(p, s), &set->baseline))
-		return fail(p, s->line, "baseline: expected \"auto\" or a kernel "
+	if (conf_baseline(string_of(p, s), &pol->baseline))
+		return parse_error(p, s->line, "baseline: expected \"auto\" or a kernel "
 			    "version such as \"5.4\"");
 	return 0;
 }
 
-int conf_mode(const char *v)
-{
-	return pick(v, mode_names, N(mode_names));
-}
-
-const char *conf_allow_name(const struct conf_settings *s, size_t i)
+/* The name of allow_syscalls entry @i of @pol ("?" if unknown). */
+static const char *allow_name(const struct policy *pol, size_t i)
 {
 	size_t n;
 	const struct arch_abi *abi = arch_native(&n)[0];
-	const struct systab_ent *e = systab_by_nr(abi, abi->nr_base + s->allow[i]);
+	const struct systab_ent *e = systab_by_nr(abi, abi->nr_base + pol->allow[i]);
 
 	return e ? systab_name(e) : "?";
 }
@@ -226,7 +192,7 @@ static int errno_by_name(const char *v)
 }
 
 static int parse_errno(struct parser *p, const config_setting_t *s,
-		       struct conf_settings *set)
+		       struct policy *pol)
 {
 	const char *v = string_of(p, s);
 	long long e;
@@ -236,44 +202,46 @@ static int parse_errno(struct parser *p, const config_setting_t *s,
 	else if (v)
 		e = errno_by_name(v);
 	else
-		return fail(p, s->line, "errno: expected a name such as \"ENOSYS\" "
+		return parse_error(p, s->line, "errno: expected a name such as \"ENOSYS\" "
 			    "or a number");
 	if (e < 1 || e > 4095)
-		return fail(p, s->line, v ? "errno: \"%s\" is not an errno name"
+		return parse_error(p, s->line, v ? "errno: \"%s\" is not an errno name"
 			    : "errno: %s must be between 1 and 4095",
 			    v ? v : "the number");
-	set->err = (uint16_t)e;
+	pol->err = (uint16_t)e;
 	return 0;
 }
 
 static int parse_deny(struct parser *p, const config_setting_t *s,
-		      struct conf_settings *set)
+		      struct policy *pol)
 {
 	int i, n, bit;
 	uint32_t deny = 0;
+	char list[96];
 
 	if (s->type != CONFIG_TYPE_ARRAY && s->type != CONFIG_TYPE_LIST)
-		return fail(p, s->line, "deny_actions: expected a list such as "
+		return parse_error(p, s->line, "deny_actions: expected a list such as "
 			    "[\"errno\", \"kill_process\"]");
 	n = p->lc.length(s);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *e = p->lc.elem(s, (unsigned int)i);
 		const char *v = string_of(p, e);
 
-		bit = pick(v, deny_names, N(deny_names));
+		bit = policy_pick(POLICY_NAMES(policy_deny_names), v);
 		if (bit < 0)
-			return fail(p, e->line, "deny_actions: \"%s\" is not one of "
-				    "errno, kill_process, kill_thread, trap, user_notif",
-				    v ? v : "(not a string)");
+			return parse_error(p, e->line, "deny_actions: \"%s\" is not one of %s",
+				    v ? v : "(not a string)",
+				    policy_list(POLICY_NAMES(policy_deny_names), list,
+						sizeof(list)));
 		deny |= 1u << bit;
 	}
-	set->deny = deny;
+	pol->deny = deny;
 	return 0;
 }
 
 /* Syscalls of the process's own ABI the patched filter allows outright. */
 static int parse_allow(struct parser *p, const config_setting_t *s,
-		       struct conf_settings *set)
+		       struct policy *pol)
 {
 	size_t nn;
 	const struct arch_abi *abi = arch_native(&nn)[0];
@@ -281,21 +249,21 @@ static int parse_allow(struct parser *p, const config_setting_t *s,
 	int i, n;
 
 	if (s->type != CONFIG_TYPE_ARRAY && s->type != CONFIG_TYPE_LIST)
-		return fail(p, s->line, "allow_syscalls: expected a list such as [\"rseq\"]");
+		return parse_error(p, s->line, "allow_syscalls: expected a list such as [\"rseq\"]");
 	n = p->lc.length(s);
-	if (n > CONF_MAX_ALLOW)
-		return fail(p, s->line, "allow_syscalls: at most %d syscalls", CONF_MAX_ALLOW);
+	if (n > POLICY_MAX_ALLOW)
+		return parse_error(p, s->line, "allow_syscalls: at most %d syscalls", POLICY_MAX_ALLOW);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *el = p->lc.elem(s, (unsigned int)i);
 		const char *v = string_of(p, el);
 
 		e = v ? systab_by_name(abi, v) : NULL;
 		if (!e)
-			return fail(p, el->line, "allow_syscalls: \"%s\" is not a syscall "
+			return parse_error(p, el->line, "allow_syscalls: \"%s\" is not a syscall "
 				    "of %s", v ? v : "(not a string)", abi->name);
-		set->allow[i] = (uint16_t)e->nr;
+		pol->allow[i] = (uint16_t)e->nr;
 	}
-	set->nallow = (uint8_t)n;
+	pol->nallow = (uint8_t)n;
 	return 0;
 }
 
@@ -307,47 +275,39 @@ static int cmp_u16(const void *a, const void *b)
 /* fallback_safe: true, false, or the syscall names (of any ABI) to use
  * instead of the built-in set. */
 static int parse_fallback(struct parser *p, const config_setting_t *s,
-			  struct conf_settings *set)
+			  struct policy *pol)
 {
 	int i, n, id;
 
 	if (s->type == CONFIG_TYPE_BOOL) {
-		set->fallback = s->value.ival ? CONF_FB_BUILTIN : CONF_FB_NONE;
+		pol->fallback = s->value.ival ? POLICY_FB_BUILTIN : POLICY_FB_NONE;
 		return 0;
 	}
 	if (s->type != CONFIG_TYPE_ARRAY && s->type != CONFIG_TYPE_LIST)
-		return fail(p, s->line, "fallback_safe: expected true, false or a list "
+		return parse_error(p, s->line, "fallback_safe: expected true, false or a list "
 			    "such as [\"clone3\", \"faccessat2\"]");
 	n = p->lc.length(s);
-	if (n > CONF_MAX_FALLBACK)
-		return fail(p, s->line, "fallback_safe: at most %d syscalls", CONF_MAX_FALLBACK);
+	if (n > POLICY_MAX_FALLBACK)
+		return parse_error(p, s->line, "fallback_safe: at most %d syscalls", POLICY_MAX_FALLBACK);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *el = p->lc.elem(s, (unsigned int)i);
 		const char *v = string_of(p, el);
 
 		id = v ? systab_name_id(v) : -1;
 		if (id < 0)
-			return fail(p, el->line, "fallback_safe: \"%s\" is not a syscall name",
+			return parse_error(p, el->line, "fallback_safe: \"%s\" is not a syscall name",
 				    v ? v : "(not a string)");
-		set->fallback_names[i] = (uint16_t)id;
+		pol->fallback_names[i] = (uint16_t)id;
 	}
-	qsort(set->fallback_names, (size_t)n, sizeof(set->fallback_names[0]), cmp_u16);
-	set->nfallback = (uint8_t)n;
-	set->fallback = CONF_FB_LIST;
+	qsort(pol->fallback_names, (size_t)n, sizeof(pol->fallback_names[0]), cmp_u16);
+	pol->nfallback = (uint8_t)n;
+	pol->fallback = POLICY_FB_LIST;
 	return 0;
-}
-
-const uint16_t *conf_fallback_set(const struct conf_settings *s, size_t *n)
-{
-	if (s->fallback == CONF_FB_BUILTIN)
-		return systab_fallback(n);
-	*n = s->fallback == CONF_FB_LIST ? s->nfallback : 0;
-	return *n ? s->fallback_names : NULL;
 }
 
 int conf_log_target(const char *v, struct conf_settings *set, const char **why)
 {
-	int i = pick(v, target_names, N(target_names));
+	int i = policy_pick(target_names, N(target_names), v);
 
 	if (i >= 0) {
 		set->target = (uint8_t)i;
@@ -370,7 +330,7 @@ static int parse_target(struct parser *p, const config_setting_t *s,
 	const char *why;
 
 	if (conf_log_target(string_of(p, s), set, &why))
-		return fail(p, s->line, "target: %s", why);
+		return parse_error(p, s->line, "target: %s", why);
 	return 0;
 }
 
@@ -380,7 +340,7 @@ static int parse_log(struct parser *p, const config_setting_t *s,
 	int i, n, rc;
 
 	if (s->type != CONFIG_TYPE_GROUP)
-		return fail(p, s->line, "log: expected a group such as "
+		return parse_error(p, s->line, "log: expected a group such as "
 			    "{ target = \"stderr\"; level = \"info\"; }");
 	n = p->lc.length(s);
 	for (i = 0; i < n; i++) {
@@ -389,10 +349,9 @@ static int parse_log(struct parser *p, const config_setting_t *s,
 		if (strcmp(m->name, "target") == 0)
 			rc = parse_target(p, m, set);
 		else if (strcmp(m->name, "level") == 0)
-			rc = parse_enum(p, m, level_names, N(level_names),
-					"error, notice, info", &set->level);
+			rc = parse_enum(p, m, level_names, N(level_names), &set->level);
 		else
-			rc = fail(p, m->line, "log: unknown key \"%s\" (target, level)",
+			rc = parse_error(p, m->line, "log: unknown key \"%s\" (target, level)",
 				  m->name);
 		if (rc)
 			return rc;
@@ -403,7 +362,7 @@ static int parse_log(struct parser *p, const config_setting_t *s,
 static int parse_bool(struct parser *p, const config_setting_t *s, bool *out)
 {
 	if (s->type != CONFIG_TYPE_BOOL)
-		return fail(p, s->line, "%s: expected true or false", s->name);
+		return parse_error(p, s->line, "%s: expected true or false", s->name);
 	*out = s->value.ival != 0;
 	return 0;
 }
@@ -415,26 +374,28 @@ static int parse_setting(struct parser *p, const config_setting_t *s,
 	const char *k = s->name;
 
 	if (strcmp(k, "mode") == 0)
-		return parse_enum(p, s, mode_names, N(mode_names),
-				  "patch, dry-run, off", &set->mode);
+		return parse_enum(p, s, POLICY_NAMES(policy_mode_names), &set->pol.mode);
 	if (strcmp(k, "strategy") == 0)
-		return parse_strategy(p, s, set);
+		return parse_enum(p, s, POLICY_NAMES(policy_strategy_names),
+				  &set->pol.strategy);
 	if (strcmp(k, "baseline") == 0)
-		return parse_baseline(p, s, set);
+		return parse_baseline(p, s, &set->pol);
 	if (strcmp(k, "errno") == 0)
-		return parse_errno(p, s, set);
+		return parse_errno(p, s, &set->pol);
 	if (strcmp(k, "deny_actions") == 0)
-		return parse_deny(p, s, set);
+		return parse_deny(p, s, &set->pol);
 	if (strcmp(k, "log") == 0)
 		return parse_log(p, s, set);
 	if (strcmp(k, "rseq_guard") == 0)
-		return parse_bool(p, s, &set->rseq_guard);
+		return parse_bool(p, s, &set->pol.rseq_guard);
+	if (strcmp(k, "translate") == 0)
+		return parse_bool(p, s, &set->pol.translate);
 	if (strcmp(k, "no_rseq") == 0)
 		return parse_bool(p, s, &set->no_rseq);
 	if (strcmp(k, "allow_syscalls") == 0)
-		return parse_allow(p, s, set);
+		return parse_allow(p, s, &set->pol);
 	if (strcmp(k, "fallback_safe") == 0)
-		return parse_fallback(p, s, set);
+		return parse_fallback(p, s, &set->pol);
 	return 1;
 }
 
@@ -444,10 +405,10 @@ static int parse_pattern(struct parser *p, const config_setting_t *s,
 	const char *v = string_of(p, s);
 
 	if (!v || !v[0])
-		return fail(p, s->line, "%s: expected a non-empty string (a glob)",
+		return parse_error(p, s->line, "%s: expected a non-empty string (a glob)",
 			    s->name);
 	if (strlen(v) >= size)
-		return fail(p, s->line, "%s: pattern too long", s->name);
+		return parse_error(p, s->line, "%s: pattern too long", s->name);
 	strcpy(out, v);
 	return 0;
 }
@@ -459,10 +420,10 @@ static int parse_rule(struct parser *p, const config_setting_t *g,
 	int i, n, rc;
 
 	if (g->type != CONFIG_TYPE_GROUP)
-		return fail(p, g->line, "programs: each entry must be a group "
+		return parse_error(p, g->line, "programs: each entry must be a group "
 			    "{ exe = ...; comm = ...; settings }");
 	if (f->nrules == CONF_MAX_RULES)
-		return fail(p, g->line, "programs: more than %d rules", CONF_MAX_RULES);
+		return parse_error(p, g->line, "programs: more than %d rules", CONF_MAX_RULES);
 	memset(r, 0, sizeof(*r));
 	r->set = f->global;
 	r->line = g->line;
@@ -475,16 +436,16 @@ static int parse_rule(struct parser *p, const config_setting_t *g,
 		else if (strcmp(m->name, "comm") == 0)
 			rc = parse_pattern(p, m, r->comm, sizeof(r->comm));
 		else if ((rc = parse_setting(p, m, &r->set)) == 1)
-			rc = fail(p, m->line, "unknown key \"%s\" in a program rule",
+			rc = parse_error(p, m->line, "unknown key \"%s\" in a program rule",
 				  m->name);
 		if (rc)
 			return rc;
 	}
 	if (!r->exe[0] && !r->comm[0])
-		return fail(p, g->line, "programs: a rule needs exe or comm");
-	if (r->comm[0] && (r->set.nallow != f->global.nallow ||
-			   memcmp(r->set.allow, f->global.allow, sizeof(r->set.allow))))
-		return fail(p, g->line, "allow_syscalls: a rule with comm cannot set "
+		return parse_error(p, g->line, "programs: a rule needs exe or comm");
+	if (r->comm[0] && (r->set.pol.nallow != f->global.pol.nallow ||
+			   memcmp(r->set.pol.allow, f->global.pol.allow, sizeof(r->set.pol.allow))))
+		return parse_error(p, g->line, "allow_syscalls: a rule with comm cannot set "
 			    "it: whoever starts a program chooses its name, so a "
 			    "weakening is selected by exe only");
 	f->any_exe |= r->exe[0] != '\0';
@@ -506,7 +467,7 @@ static int parse_root(struct parser *p, const config_setting_t *root,
 		if (strcmp(s->name, "programs") == 0)
 			continue;
 		if ((rc = parse_setting(p, s, &f->global)) == 1)
-			return fail(p, s->line, "unknown key \"%s\"", s->name);
+			return parse_error(p, s->line, "unknown key \"%s\"", s->name);
 		if (rc)
 			return rc;
 	}
@@ -516,7 +477,7 @@ static int parse_root(struct parser *p, const config_setting_t *root,
 		if (strcmp(s->name, "programs") != 0)
 			continue;
 		if (s->type != CONFIG_TYPE_LIST)
-			return fail(p, s->line, "programs: expected a list ( {...}, {...} )");
+			return parse_error(p, s->line, "programs: expected a list ( {...}, {...} )");
 		for (j = 0; j < p->lc.length(s); j++)
 			if ((rc = parse_rule(p, p->lc.elem(s, (unsigned int)j), f)))
 				return rc;
@@ -574,7 +535,7 @@ int conf_parse(const char *text, const char *name, struct conf_file *out,
 	snprintf(out->name, sizeof(out->name), "%s", name);
 	conf_defaults(&out->global);
 	if (inc)
-		return fail(&p, inc, "@include is not supported");
+		return parse_error(&p, inc, "@include is not supported");
 	rc = lc_open(&p.lc);
 	if (rc) {
 		snprintf(err, errsz, "%s: cannot load %s to read it", name, LIBCONFIG_SONAME);
@@ -582,7 +543,7 @@ int conf_parse(const char *text, const char *name, struct conf_file *out,
 	}
 	p.lc.init(&cfg);
 	if (p.lc.read_string(&cfg, text) != CONFIG_TRUE)
-		rc = fail(&p, (unsigned int)config_error_line(&cfg), "%s",
+		rc = parse_error(&p, (unsigned int)config_error_line(&cfg), "%s",
 			  config_error_text(&cfg));
 	else
 		rc = parse_root(&p, config_root_setting(&cfg), out);
@@ -735,29 +696,258 @@ const char *conf_path(bool secure)
 	return ENOSTUB_SYSCONF;
 }
 
+/* The snapshot's header; the parsed file follows, up to its last rule. */
+struct snap_head {
+	char magic[8];                  /* "ENOSTUB" */
+	uint32_t format;                /* CONF_SNAP_FORMAT */
+	uint32_t file_size, rule_size, settings_size; /* this build's layout */
+	uint64_t dev, ino, size;        /* the source's identity */
+	int64_t mtime_sec, mtime_nsec;
+	uint64_t nrules;
+	uint64_t sum;                   /* FNV-1a of the bytes that follow */
+};
+
+#define CONF_SNAP_FORMAT 1
+static const char snap_magic[8] = "ENOSTUB";
+
+static uint64_t fnv1a(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+static size_t snap_payload(size_t nrules)
+{
+	return offsetof(struct conf_file, rule) + nrules * sizeof(struct conf_rule);
+}
+
+static void snap_identity(struct snap_head *h, const struct stat *src)
+{
+	h->dev = src->st_dev;
+	h->ino = src->st_ino;
+	h->size = (uint64_t)src->st_size;
+	h->mtime_sec = src->st_mtim.tv_sec;
+	h->mtime_nsec = src->st_mtim.tv_nsec;
+}
+
+/* "FILE.snap" into @buf; false if it does not fit. */
+static bool snap_path(const char *path, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s" CONF_SNAP_SUFFIX, path);
+
+	return n > 0 && (size_t)n < size;
+}
+
+static bool terminated(const char *s, size_t size)
+{
+	return memchr(s, '\0', size) != NULL;
+}
+
+/* Every value one the parser can produce: a damaged or forged snapshot
+ * must not give the library a setting the file could not. */
+static bool settings_valid(const struct conf_settings *s)
+{
+	const struct policy *p = &s->pol;
+	size_t n, i;
+	const struct arch_abi *abi = arch_native(&n)[0];
+
+	if (p->mode > POLICY_OFF || p->strategy > ANALYZE_KERNEL_VERSION ||
+	    p->err < 1 || p->err > 4095 || (p->deny & ~(uint32_t)((ANALYZE_DENY_USER_NOTIF << 1) - 1)) ||
+	    p->nallow > POLICY_MAX_ALLOW || p->fallback > POLICY_FB_LIST ||
+	    p->nfallback > POLICY_MAX_FALLBACK || s->target > CONF_LOG_FILE ||
+	    s->level > CONF_INFO || !terminated(s->log_path, sizeof(s->log_path)) ||
+	    (s->target == CONF_LOG_FILE && s->log_path[0] != '/'))
+		return false;
+	for (i = 0; i < p->nallow; i++)
+		if (!systab_by_nr(abi, abi->nr_base + p->allow[i]))
+			return false;
+	for (i = 0; i < p->nfallback; i++)
+		if (!systab_name_at(p->fallback_names[i]) ||
+		    (i && p->fallback_names[i] < p->fallback_names[i - 1]))
+			return false;
+	return true;
+}
+
+static bool file_valid(const struct conf_file *f)
+{
+	bool any_exe = false, any_comm = false;
+	size_t i;
+
+	if (f->nrules > CONF_MAX_RULES || !terminated(f->name, sizeof(f->name)) ||
+	    !settings_valid(&f->global))
+		return false;
+	for (i = 0; i < f->nrules; i++) {
+		const struct conf_rule *r = &f->rule[i];
+
+		if (!terminated(r->exe, sizeof(r->exe)) ||
+		    !terminated(r->comm, sizeof(r->comm)) || !(r->exe[0] || r->comm[0]) ||
+		    !settings_valid(&r->set) ||
+		    (r->comm[0] && (r->set.pol.nallow != f->global.pol.nallow ||
+				    memcmp(r->set.pol.allow, f->global.pol.allow,
+					   sizeof(r->set.pol.allow)))))
+			return false;
+		any_exe |= r->exe[0] != '\0';
+		any_comm |= r->comm[0] != '\0';
+	}
+	return any_exe == f->any_exe && any_comm == f->any_comm;
+}
+
+int conf_snapshot(const char *path, const struct stat *src, bool secure,
+		  struct conf_file *out)
+{
+	char snap[CONF_PATH_MAX + 8];
+	struct snap_head h, want;
+	struct iovec iov[2] = { { &h, sizeof(h) }, { out, sizeof(*out) } };
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (!snap_path(path, snap, sizeof(snap)))
+		return -ENOENT;
+	fd = open(snap, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : -EPERM;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_size > (off_t)(sizeof(h) + sizeof(*out)) ||
+	    (secure && (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))))) {
+		close(fd);
+		return -EPERM;
+	}
+	n = readv(fd, iov, 2);
+	close(fd);
+	memset(&want, 0, sizeof(want));
+	snap_identity(&want, src);
+	if (n < (ssize_t)sizeof(h) || memcmp(h.magic, snap_magic, sizeof(snap_magic)) ||
+	    h.format != CONF_SNAP_FORMAT || h.file_size != sizeof(struct conf_file) ||
+	    h.rule_size != sizeof(struct conf_rule) ||
+	    h.settings_size != sizeof(struct conf_settings))
+		return -ESTALE;		/* another build's, or not a snapshot */
+	if (h.dev != want.dev || h.ino != want.ino || h.size != want.size ||
+	    h.mtime_sec != want.mtime_sec || h.mtime_nsec != want.mtime_nsec)
+		return -ESTALE;
+	if (h.nrules > CONF_MAX_RULES ||
+	    (size_t)n != sizeof(h) + snap_payload((size_t)h.nrules) ||
+	    h.sum != fnv1a(out, snap_payload((size_t)h.nrules)) ||
+	    out->nrules != h.nrules || !file_valid(out))
+		return -EINVAL;
+	return 0;
+}
+
+/* Write all of @n bytes at @p to @fd: 0 or -errno. */
+static int write_full(int fd, const void *p, size_t n)
+{
+	const char *b = p;
+	ssize_t w;
+
+	while (n) {
+		w = write(fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int conf_compile(const char *path, char *err, size_t errsz)
+{
+	static struct conf_file f;
+	char snap[CONF_PATH_MAX + 8], tmp[CONF_PATH_MAX + 16];
+	struct snap_head h;
+	struct stat st;
+	char *text = NULL;
+	int fd, rc;
+
+	if (!snap_path(path, snap, sizeof(snap)) ||
+	    snprintf(tmp, sizeof(tmp), "%s.XXXXXX", snap) >= (int)sizeof(tmp)) {
+		snprintf(err, errsz, "%s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	/* the identity of the very text parsed: a later change makes it stale */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st)) {
+		rc = -errno;
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	rc = read_text(fd, path, false, &text, err, errsz);
+	close(fd);
+	if (rc == 0)
+		rc = conf_parse(text, path, &f, err, errsz);
+	free(text);
+	if (rc)
+		return rc;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, snap_magic, sizeof(snap_magic));
+	h.format = CONF_SNAP_FORMAT;
+	h.file_size = sizeof(struct conf_file);
+	h.rule_size = sizeof(struct conf_rule);
+	h.settings_size = sizeof(struct conf_settings);
+	snap_identity(&h, &st);
+	h.nrules = f.nrules;
+	h.sum = fnv1a(&f, snap_payload(f.nrules));
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
+		return rc;
+	}
+	rc = fchmod(fd, 0644) ? -errno : 0;
+	if (!rc)
+		rc = write_full(fd, &h, sizeof(h));
+	if (!rc)
+		rc = write_full(fd, &f, snap_payload(f.nrules));
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (close(fd) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, snap))
+		rc = -errno;
+	if (rc) {
+		snprintf(err, errsz, "%s: %s", snap, strerror(-rc));
+		unlink(tmp);
+	}
+	return rc;
+}
+
 void conf_load(struct conf_state *st, bool secure, const char *path)
 {
+	static const char *const why[] = { "", "stale (the file changed since, or "
+		"another build's)", "not trusted", "damaged" };
+	/* static, not malloc()ed: no allocator start-up in every process */
+	static struct conf_file file;
+	struct conf_file *f = &file;
 	struct conf_identity id;
-	struct conf_file *f;
-	int rc;
+	struct stat src;
+	int rc = -ENOENT;
 
 	memset(st, 0, sizeof(*st));
 	conf_defaults(&st->set);
 	strcpy(st->source, "built-in");
 	if (!path)
 		return;
-	f = malloc(sizeof(*f));
-	if (!f) {
-		snprintf(st->error, sizeof(st->error), "%s: out of memory", path);
-		return;
-	}
-	rc = conf_read(path, secure, f, st->error, sizeof(st->error));
+	if (stat(path, &src) == 0)
+		rc = conf_snapshot(path, &src, secure, f);
+	st->from_snapshot = rc == 0;
+	if (rc != 0 && rc != -ENOENT)
+		snprintf(st->note, sizeof(st->note), "%s" CONF_SNAP_SUFFIX " is %s: "
+			 "parsed %s instead (enostub check-config --compile)", path,
+			 why[rc == -ESTALE ? 1 : rc == -EPERM ? 2 : 3], path);
+	if (rc != 0)
+		rc = conf_read(path, secure, f, st->error, sizeof(st->error));
 	if (rc == 0) {
 		conf_identify(&id, secure, f);
 		st->set = *conf_match(f, &id, &st->rule_line);
 		snprintf(st->source, sizeof(st->source), "%s", path);
 	}
-	free(f);
 }
 
 const char *conf_errno_name(int err, char *buf, size_t size)
@@ -771,12 +961,12 @@ const char *conf_errno_name(int err, char *buf, size_t size)
 }
 
 /* "true", "false" or ["clone3", ...] */
-static void describe_fallback(const struct conf_settings *s, char *buf, size_t size)
+static void describe_fallback(const struct policy *s, char *buf, size_t size)
 {
 	size_t i;
 
-	if (s->fallback != CONF_FB_LIST) {
-		snprintf(buf, size, "%s", s->fallback == CONF_FB_BUILTIN ? "true" : "false");
+	if (s->fallback != POLICY_FB_LIST) {
+		snprintf(buf, size, "%s", s->fallback == POLICY_FB_BUILTIN ? "true" : "false");
 		return;
 	}
 	snprintf(buf, size, "[");
@@ -788,36 +978,36 @@ static void describe_fallback(const struct conf_settings *s, char *buf, size_t s
 
 size_t conf_describe(const struct conf_settings *s, char *buf, size_t size)
 {
-	char base[16], err[32], deny[96] = "", allow[CONF_MAX_ALLOW * 28] = "";
-	char fb[CONF_MAX_FALLBACK * 28] = "";
+	char base[16], err[32], deny[96] = "", allow[POLICY_MAX_ALLOW * 28] = "";
+	char fb[POLICY_MAX_FALLBACK * 28] = "";
 	const char *target = s->target == CONF_LOG_FILE ? s->log_path :
 			     target_names[s->target];
-	const char *name = strerrorname_np(s->err);
+	const struct policy *pol = &s->pol;
+	const char *name = strerrorname_np(pol->err);
 	size_t i;
 	int n;
 
-	for (i = 0; i < N(deny_names); i++)
-		if (s->deny & (1u << i))
+	for (i = 0; i < N(policy_deny_names); i++)
+		if (pol->deny & (1u << i))
 			snprintf(deny + strlen(deny), sizeof(deny) - strlen(deny),
-				 "%s\"%s\"", deny[0] ? ", " : "", deny_names[i]);
-	for (i = 0; i < s->nallow; i++)
+				 "%s\"%s\"", deny[0] ? ", " : "", policy_deny_names[i]);
+	for (i = 0; i < pol->nallow; i++)
 		snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow),
-			 "%s\"%s\"", i ? ", " : "", conf_allow_name(s, i));
-	describe_fallback(s, fb, sizeof(fb));
-	if (s->baseline)
-		snprintf(base, sizeof(base), "%u.%u", s->baseline >> 8, s->baseline & 0xff);
+			 "%s\"%s\"", i ? ", " : "", allow_name(pol, i));
+	describe_fallback(pol, fb, sizeof(fb));
+	if (pol->baseline)
+		snprintf(base, sizeof(base), "%u.%u", pol->baseline >> 8, pol->baseline & 0xff);
 	if (name)
 		snprintf(err, sizeof(err), "\"%s\"", name);
 	else
-		snprintf(err, sizeof(err), "%u", s->err);
+		snprintf(err, sizeof(err), "%u", pol->err);
 	n = snprintf(buf, size, "mode = \"%s\"; strategy = \"%s\"; "
 		     "baseline = \"%s\"; errno = %s; deny_actions = [%s]; "
 		     "rseq_guard = %s; no_rseq = %s; allow_syscalls = [%s]; "
-		     "fallback_safe = %s; log = { target = \"%s\"; level = \"%s\"; };",
-		     mode_names[s->mode],
-		     s->strategy == CONF_KERNEL_VERSION ? "kernel-version" : "max-known",
-		     s->baseline ? base : "auto", err, deny,
-		     s->rseq_guard ? "true" : "false", s->no_rseq ? "true" : "false", allow,
-		     fb, target, level_names[s->level]);
+		     "fallback_safe = %s; translate = %s; log = { target = \"%s\"; level = \"%s\"; };",
+		     policy_mode_names[pol->mode], policy_strategy_names[pol->strategy],
+		     pol->baseline ? base : "auto", err, deny,
+		     pol->rseq_guard ? "true" : "false", s->no_rseq ? "true" : "false", allow,
+		     fb, pol->translate ? "true" : "false", target, level_names[s->level]);
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size ? size - 1 : 0;
 }

@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "core/analyze.h"
+#include "core/policy.h"
 
 #ifndef ENOSTUB_SYSCONF
 #define ENOSTUB_SYSCONF "/etc/enostub.conf"
@@ -39,40 +39,23 @@
 #define CONF_MAX_RULES 64
 #define CONF_FILE_MAX  (64 * 1024)
 #define CONF_COMM_MAX  16       /* TASK_COMM_LEN */
-#define CONF_MAX_ALLOW 8        /* allow_syscalls entries */
-#define CONF_MAX_FALLBACK 32    /* fallback_safe entries */
 
-enum conf_mode { CONF_PATCH, CONF_DRY_RUN, CONF_OFF };
-enum conf_strategy { CONF_MAX_KNOWN, CONF_KERNEL_VERSION };
 enum conf_target { CONF_LOG_NONE, CONF_LOG_STDERR, CONF_LOG_SYSLOG, CONF_LOG_FILE };
 /* A message is written when its level is at most the configured one. */
 enum conf_level { CONF_ERROR, CONF_NOTICE, CONF_INFO };
-/* fallback_safe: false, true (the built-in set) or a list of names */
-enum conf_fallback { CONF_FB_NONE, CONF_FB_BUILTIN, CONF_FB_LIST };
-
-/* What enostub does with the filters of one program. */
+/* Everything the file says about one program: what to do with its
+ * filters (the core's struct policy), and how to say so. */
 struct conf_settings {
-	uint8_t mode;                   /* enum conf_mode */
-	uint8_t strategy;               /* enum conf_strategy */
+	struct policy pol;
 	uint8_t target;                 /* enum conf_target */
 	uint8_t level;                  /* enum conf_level */
-	uint16_t err;                   /* errno the stub returns, 1..4095 */
-	uint16_t baseline;              /* kernel version major << 8 | minor; 0 = auto */
-	uint32_t deny;                  /* enum analyze_deny bits */
-	bool rseq_guard;                /* keep clone3 when threads would abort */
 	bool no_rseq;                   /* enostub run: glibc.pthread.rseq=0 */
-	uint8_t nallow;                 /* allow_syscalls: an opt-in weakening */
-	uint16_t allow[CONF_MAX_ALLOW]; /* numbers in the process's own ABI */
-	uint8_t fallback;               /* enum conf_fallback */
-	uint8_t nfallback;              /* CONF_FB_LIST: entries of fallback_names */
-	uint16_t fallback_names[CONF_MAX_FALLBACK]; /* name offsets, ascending */
 	char log_path[CONF_PATH_MAX];   /* target CONF_LOG_FILE */
 };
 
 /* The embedded default, as an initializer. */
-#define CONF_DEFAULTS { .mode = CONF_PATCH, .strategy = CONF_MAX_KNOWN, \
-	.target = CONF_LOG_NONE, .level = CONF_INFO, .err = ENOSYS, \
-	.deny = ANALYZE_DENY_DEFAULT, .fallback = CONF_FB_BUILTIN }
+#define CONF_DEFAULTS { .pol = POLICY_DEFAULTS, .target = CONF_LOG_NONE, \
+	.level = CONF_INFO }
 
 struct conf_rule {
 	char exe[CONF_PATH_MAX];        /* fnmatch() glob on the executable; "" = any */
@@ -105,8 +88,43 @@ struct conf_state {
 	struct conf_settings set;       /* effective for this program */
 	char source[CONF_PATH_MAX];     /* the file read, or "built-in" */
 	unsigned int rule_line;         /* line of the matching rule, 0 = none */
+	bool from_snapshot;             /* read from the file's snapshot */
+	char note[CONF_ERR_MAX];        /* why the snapshot was not used, or "" */
 	char error[CONF_ERR_MAX];       /* non-empty: unusable, forward untouched */
 };
+
+/*
+ * The snapshot: FILE.snap, the parsed file as `enostub check-config
+ * --compile FILE` wrote it, with the source's identity (device, inode,
+ * size, modification time) and a checksum. The library reads it with
+ * open, fstat, read and close instead of loading libconfig, and falls back
+ * to parsing FILE when it is missing, stale, of another build or damaged.
+ * It is trusted as FILE is (secure mode: owned by root, not writable by
+ * group or others).
+ */
+#define CONF_SNAP_SUFFIX ".snap"
+
+/**
+ * conf_compile() - parse @path and write its snapshot, atomically (a
+ * temporary beside it, renamed over FILE.snap), mode 0644.
+ * @path, @err, @errsz: the file, and a message on failure
+ *
+ * Return: 0, or a negative errno with a message in @err.
+ */
+int conf_compile(const char *path, char *err, size_t errsz);
+
+/**
+ * conf_snapshot() - read the snapshot of @path if it is fresh.
+ * @path:   the configuration file
+ * @src:    stat() of @path
+ * @secure: secure mode: the snapshot must be trusted as the file is
+ * @out:    filled in on success
+ *
+ * Return: 0, -ENOENT (no snapshot), -ESTALE (the file changed since, or
+ * another build's format), -EPERM (not trusted), -EINVAL (damaged).
+ */
+int conf_snapshot(const char *path, const struct stat *src, bool secure,
+		  struct conf_file *out);
 
 /**
  * conf_defaults() - the embedded default: patch, max-known, ENOSYS, the
@@ -169,28 +187,6 @@ int conf_baseline(const char *v, uint16_t *out);
 int conf_log_target(const char *v, struct conf_settings *set, const char **why);
 
 /**
- * conf_mode() - enum conf_mode of "patch", "dry-run" or "off".
- * Return: the mode, or -1 if @v is none of them (or NULL).
- */
-int conf_mode(const char *v);
-
-/**
- * conf_allow_name() - the name of allow_syscalls entry @i of @s.
- * Return: a static string ("?" if the table has no such number).
- */
-const char *conf_allow_name(const struct conf_settings *s, size_t i);
-
-/**
- * conf_fallback_set() - the fallback-safe syscalls the settings ask for,
- * as analyze_opts wants them.
- * @s: the settings
- * @n: set to the number of entries
- *
- * Return: name offsets, ascending (NULL with @n 0 for fallback_safe = false).
- */
-const uint16_t *conf_fallback_set(const struct conf_settings *s, size_t *n);
-
-/**
  * conf_match() - the settings of the first rule matching @id, else global.
  * @f:    a parsed file
  * @id:   the program; with id->secure, a rule that has a comm pattern is
@@ -229,7 +225,9 @@ void conf_identify(struct conf_identity *id, bool secure, const struct conf_file
 const char *conf_path(bool secure);
 
 /**
- * conf_load() - read @path and match the configuration for this process.
+ * conf_load() - read @path (its fresh snapshot if there is one) and match
+ * the configuration for this process. Not reentrant (one static buffer):
+ * the library calls it once, from its constructor.
  * @st:     filled in; st->error set (and st->set the default) on failure
  * @secure: secure mode (AT_SECURE): only trusted files are read
  * @path:   from conf_path(); NULL gives the built-in settings

@@ -443,6 +443,17 @@ bool analyze_lets_through(const struct sock_filter *prog, size_t len,
 	return !f.ret_dynamic && !f.ret_many && analyze_runs_call(f.ret);
 }
 
+bool analyze_answer(const struct sock_filter *prog, size_t len,
+		    const struct arch_abi *abi, uint32_t nr,
+		    struct analyze_work *work, uint32_t *ret)
+{
+	struct analyze_flow f;
+
+	flow_one(prog, len, abi, nr, nr, work, &f);
+	*ret = f.ret;
+	return !f.ret_dynamic && !f.ret_many;
+}
+
 bool analyze_runs_call(uint32_t ret)
 {
 	uint32_t action = ret & SECCOMP_RET_ACTION_FULL;

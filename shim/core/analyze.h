@@ -94,8 +94,6 @@ struct analyze_abi {
 struct analyze_opts {
 	uint32_t deny;                    /* enum analyze_deny bits */
 	uint32_t stub_ret;                /* what the stub returns, e.g. ERRNO(ENOSYS) */
-	bool keep;                        /* leave keep_nr of keep_audit to the filter */
-	uint32_t keep_audit, keep_nr;     /* (patch_filter() honours these) */
 	uint8_t strategy;                 /* enum analyze_strategy */
 	uint16_t baseline;                /* kernel-version: major << 8 | minor, 0 = auto */
 	/* Fallback-safe syscalls (name offsets, systab_ent.name, ascending):
@@ -103,11 +101,6 @@ struct analyze_opts {
 	 * proven to deny answer the stub's value too. */
 	size_t nfallback;
 	const uint16_t *fallback;
-	/* An opt-in weakening (patch_filter() honours it): these numbers of
-	 * allow_audit are allowed outright, whatever the filter says. */
-	uint32_t allow_audit;
-	size_t nallow;
-	const uint32_t *allow;
 };
 
 /* Abstract value of a register or scratch word. */
@@ -218,6 +211,19 @@ bool analyze_runs_call(uint32_t ret);
 bool analyze_lets_through(const struct sock_filter *prog, size_t len,
 			  const struct arch_abi *abi, uint32_t nr,
 			  struct analyze_work *work);
+
+/**
+ * analyze_answer() - the one answer the program gives a syscall, whatever
+ * its arguments and instruction pointer.
+ * @prog, @len, @abi, @nr, @work: as for analyze_lets_through()
+ * @ret:  set to that answer
+ *
+ * Return: true if every path the call can take returns the same constant;
+ * false when the answer depends on the arguments or cannot be told.
+ */
+bool analyze_answer(const struct sock_filter *prog, size_t len,
+		    const struct arch_abi *abi, uint32_t nr,
+		    struct analyze_work *work, uint32_t *ret);
 
 /**
  * analyze_by_fallback() - does the stub answer syscall @e of a->abi

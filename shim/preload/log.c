@@ -47,7 +47,7 @@ static const uint32_t target_calls[] = {
 #define QUIET_SIGS (SIG(SIGPIPE) | SIG(SIGXFSZ) | SIG(SIGTTOU))
 
 static struct {
-	struct conf_settings cfg;       /* target, level, log_path, mode, err */
+	struct conf_settings cfg;       /* only target, level and log_path */
 	bool secure;
 	log_sys_fn sys;
 	int pid;                        /* 0: not known */
@@ -96,7 +96,9 @@ void log_setup(const struct conf_settings *s, bool secure, log_sys_fn sys)
 {
 	const char *v = secure ? NULL : getenv("ENOSTUB_LOG");
 
-	lg.cfg = *s;
+	lg.cfg.target = s->target;
+	lg.cfg.level = s->level;
+	memcpy(lg.cfg.log_path, s->log_path, sizeof(lg.cfg.log_path));
 	lg.secure = secure;
 	lg.sys = sys;
 	if (v && v[0])
@@ -226,13 +228,45 @@ static void add_abis(struct buf *b, const struct patch_report *rep, bool stubbed
 		add(b, "; %s", rep->why);
 }
 
-size_t log_format(char *out, size_t size, const struct log_event *ev,
-		  const struct conf_settings *s)
+/* "; weakened as configured (allow_syscalls): rseq allowed ..." */
+static void add_allowed(struct buf *b, const struct patch_opts *o)
+{
+	const struct arch_abi *all, *abi = NULL;
+	const struct systab_ent *e;
+	size_t n, i;
+
+	for (all = arch_all(&n), i = 0; i < n && !abi; i++)
+		abi = all[i].audit == o->allow_audit ? &all[i] : NULL;
+	add(b, "; weakened as configured (allow_syscalls):");
+	for (i = 0; i < o->nallow; i++) {
+		e = abi ? systab_by_nr(abi, o->allow[i]) : NULL;
+		add(b, " %s", e ? systab_name(e) : "?");
+	}
+	add(b, " allowed whatever the filter says");
+}
+
+/* "; trapped to translate: newfstatat, pselect6 (killed by the filter)" */
+static void add_translated(struct buf *b, const struct patch_report *rep,
+			   const struct patch_opts *o)
+{
+	const struct systab_ent *e;
+	size_t i;
+
+	add(b, "; trapped to translate into older calls the filter allows:");
+	for (i = 0; i < rep->ntranslated; i++) {
+		e = o && o->translate_abi ? systab_by_nr(o->translate_abi, rep->translated[i])
+					  : NULL;
+		add(b, "%s %s", i ? "," : "", e ? systab_name(e) : "?");
+	}
+}
+
+size_t log_format(char *out, size_t size, const struct log_event *ev)
 {
 	struct buf b = { out, size, 0 };
 	const struct patch_report *rep = ev->rep;
 	char num[16];
-	const char *err = conf_errno_name(s->err, num, sizeof(num));
+	const char *err = ev->opts ? conf_errno_name((int)(ev->opts->an.stub_ret &
+				       SECCOMP_RET_DATA), num, sizeof(num)) : "";
 
 	if (size == 0)
 		return 0;
@@ -245,7 +279,7 @@ size_t log_format(char *out, size_t size, const struct log_event *ev,
 		add(&b, "forwarded untouched (%s)\n", ev->note);
 		return b.n;
 	}
-	if (ev->out_len && s->mode == CONF_DRY_RUN)
+	if (ev->out_len && ev->dry_run)
 		add(&b, "dry-run, forwarded untouched; would patch, %zu stub "
 		    "instructions would answer %s", rep->stub_len, err);
 	else if (ev->out_len)
@@ -259,19 +293,15 @@ size_t log_format(char *out, size_t size, const struct log_event *ev,
 	if (ev->out_len)
 		add_abis(&b, rep, true);
 	add_abis(&b, rep, false);
-	if (rep->nallowed && ev->out_len) {
-		size_t i;
-
-		add(&b, "; weakened as configured (allow_syscalls):");
-		for (i = 0; i < s->nallow; i++)
-			add(&b, " %s", conf_allow_name(s, i));
-		add(&b, " allowed whatever the filter says");
-	}
-	if (ev->guarded)
+	if (rep->nallowed && ev->out_len && ev->opts)
+		add_allowed(&b, ev->opts);
+	if (rep->ntranslated && ev->out_len)
+		add_translated(&b, rep, ev->opts);
+	if (rep->guarded)
 		add(&b, "; rseq_guard: clone3 left to the filter, because glibc "
 		    "registered rseq before this filter, which refuses it, and a "
 		    "thread started through clone would abort");
-	else if (ev->threads)
+	else if (rep->threads)
 		add(&b, "; warning: glibc registered rseq before this filter, which "
 		    "refuses it: if this process starts a thread before it execs, "
 		    "the thread aborts (remedies: %s)", lg.secure ?
@@ -460,9 +490,18 @@ void log_filter(const struct log_event *ev)
 
 	if (!enabled(level))
 		return;
-	log_format(line, sizeof(line), ev, &lg.cfg);
+	log_format(line, sizeof(line), ev);
 	emit(level, line);
 	errno = saved;
+}
+
+void log_config_error(const char *error)
+{
+	char msg[CONF_ERR_MAX + 64];
+
+	snprintf(msg, sizeof(msg), "configuration ignored, filters forwarded untouched: %s",
+		 error);
+	log_message(CONF_ERROR, msg);
 }
 
 void log_message(int level, const char *msg)

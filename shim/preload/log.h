@@ -31,25 +31,26 @@
 /* The real syscall(): the log calls nothing that the library exports. */
 typedef long (*log_sys_fn)(long, ...);
 
-/* One filter on its way to the kernel. */
+/* One filter on its way to the kernel: everything a line says. */
 struct log_event {
 	const char *via;                    /* "prctl", "seccomp", "seccomp_load" */
 	size_t len;                         /* instructions of the original */
-	const struct patch_report *rep;     /* NULL when not analysed */
+	const struct patch_opts *opts;      /* what was asked; NULL when not analysed */
+	const struct patch_report *rep;     /* what was done; NULL when not analysed */
 	int rc;                             /* patch_filter()'s result */
 	size_t out_len;                     /* patched length, 0 = untouched */
 	const char *note;                   /* why untouched, when rep is NULL */
-	bool threads;                       /* threads started via clone would abort */
-	bool guarded;                       /* ... so clone3 was left to the filter */
+	bool dry_run;                       /* mode dry-run: forwarded untouched */
 };
 
 /**
- * log_setup() - take the target and level from @s; $ENOSTUB_LOG (none,
+ * log_setup() - take the target, level and file from @s (nothing else:
+ * what a line says comes from its event); $ENOSTUB_LOG (none,
  * stderr, syslog or an absolute path) overrides the target, outside secure
  * mode. With a target, reads the pid and whether the process started under
  * a filter (/proc/self/status: openat, read, close, the calls ld.so made
  * to load this library); without one, makes no system call.
- * @s:      the effective settings (copied)
+ * @s:      the effective settings
  * @secure: secure mode: no environment, log files only in root-owned places
  * @sys:    the real syscall()
  */
@@ -90,6 +91,13 @@ void log_forked(void);
 void log_filter(const struct log_event *ev);
 
 /**
+ * log_config_error() - the configuration is unusable: say that filters are
+ * forwarded untouched, and why, at level error.
+ * @error: the configuration's error message
+ */
+void log_config_error(const char *error);
+
+/**
  * log_message() - one line at @level (enum conf_level). Preserves errno.
  * @msg: without "enostub:" prefix or newline
  */
@@ -99,12 +107,10 @@ void log_message(int level, const char *msg);
  * log_format() - the line log_filter() writes, newline-terminated.
  * @buf, @size: destination (always NUL-terminated when @size > 0)
  * @ev: the event
- * @s: the settings in force (mode, errno)
  *
  * Return: the length written, excluding the NUL.
  */
-size_t log_format(char *buf, size_t size, const struct log_event *ev,
-		  const struct conf_settings *s);
+size_t log_format(char *buf, size_t size, const struct log_event *ev);
 
 /**
  * log_escape() - make a line safe to append: every control character but

@@ -38,7 +38,8 @@
 
 #include "config/conf.h"
 #include "log.h"
-#include "core/patch.h"
+#include "trap.h"
+#include "core/policy.h"
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
 
@@ -166,9 +167,9 @@ static void mode_from_env(bool secure)
 
 	if (!v || !*v)
 		return;
-	mode = conf_mode(v);
+	mode = policy_pick(POLICY_NAMES(policy_mode_names), v);
 	if (mode >= 0)
-		conf.set.mode = (uint8_t)mode;
+		conf.set.pol.mode = (uint8_t)mode;
 	else
 		snprintf(conf.error, sizeof(conf.error), "ENOSTUB_MODE: \"%.32s\" is "
 			 "not one of patch, dry-run, off", v);
@@ -220,6 +221,12 @@ static void shim_configure(void)
 	/* reads ENOSTUB_LOG now: programs such as crun replace their
 	 * environment later */
 	log_setup(&conf.set, secure, (log_sys_fn)real_syscall);
+	if (conf.note[0])
+		log_message(CONF_NOTICE, conf.note);	/* the snapshot was not used */
+	if (conf.set.pol.translate && !conf.error[0] &&
+	    !trap_setup((trap_sys_fn)real_syscall))
+		log_message(CONF_NOTICE, "translate: not available in this process "
+			    "(x86_64 only): calls are not trapped");
 	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
 	errno = saved;
 }
@@ -246,81 +253,43 @@ __attribute__((constructor)) static void shim_init(void)
  * place at exec refused it). Weak: older glibc has no rseq support. */
 extern const unsigned int __rseq_size __attribute__((weak));
 
-/*
- * Would the patched program in work.out make new threads abort? See
- * patch_threads_abort(). Reads a variable and emulates: no system call.
- */
-static bool threads_would_abort(size_t len, size_t out_len)
+static bool rseq_registered(void)
 {
-#if defined(SYS_clone3) && defined(SYS_rseq)
-	size_t n;
-	const struct arch_abi *own = arch_native(&n)[0];
+	return &__rseq_size && __rseq_size > 0;
+}
 
-	if (!&__rseq_size || __rseq_size == 0)
-		return false;
-	return patch_threads_abort(work.in, len, work.out, out_len, own->audit,
-				   SYS_clone3, SYS_rseq);
-#else
-	(void)len;
-	(void)out_len;
-	return false;
-#endif
+/* A filter left alone for an unusable configuration or mode off. */
+static size_t ignored(const struct log_event *ev)
+{
+	if (conf.error[0])
+		log_config_error(conf.error);
+	else
+		log_filter(ev);
+	return 0;
 }
 
 /* Decide for one filter; the lock is held. Returns the patched length or 0. */
 static size_t decide(const struct sock_fprog *prog, const char *via)
 {
-	struct analyze_opts opts = {
-		.deny = conf.set.deny,
-		.stub_ret = SECCOMP_RET_ERRNO | conf.set.err,
-		.strategy = conf.set.strategy == CONF_KERNEL_VERSION ?
-			    ANALYZE_KERNEL_VERSION : ANALYZE_MAX_KNOWN,
-		.baseline = conf.set.baseline,
-	};
-	struct log_event ev = { via, prog->len, NULL, 0, 0, NULL, false, false };
-	static uint32_t allow_nr[CONF_MAX_ALLOW];
+	struct log_event ev = { .via = via, .len = prog->len, .note = "mode off" };
+	struct patch_opts opts;
 	const struct arch_abi *const *abis;
-	size_t nabis, i;
-	char msg[CONF_ERR_MAX + 64];
+	size_t nabis;
 
-	if (conf.error[0]) {
-		snprintf(msg, sizeof(msg), "configuration ignored, filters forwarded "
-			 "untouched: %s", conf.error);
-		log_message(CONF_ERROR, msg);
-		return 0;
-	}
-	if (conf.set.mode == CONF_OFF) {
-		ev.note = "mode off";
-		log_filter(&ev);
-		return 0;
-	}
-	opts.fallback = conf_fallback_set(&conf.set, &opts.nfallback);
+	if (conf.error[0] || conf.set.pol.mode == POLICY_OFF)
+		return ignored(&ev);
 	abis = arch_native(&nabis);
-	for (i = 0; i < conf.set.nallow; i++)
-		allow_nr[i] = abis[0]->nr_base + conf.set.allow[i];
-	opts.allow = allow_nr;
-	opts.nallow = conf.set.nallow;
-	opts.allow_audit = abis[0]->audit;
+	policy_opts(&conf.set.pol, abis[0], rseq_registered(), &opts);
+	trap_opts(&opts, prog->len);
+	ev.opts = &opts;
 	ev.rc = patch_filter(prog->filter, prog->len, abis, nabis, &opts, &work,
 			     &ev.out_len);
-	ev.threads = ev.rc == 0 && ev.out_len &&
-		     threads_would_abort(prog->len, ev.out_len);
-	if (ev.threads && conf.set.rseq_guard) {
-		/* pthread_create keeps failing cleanly instead of aborting in
-		 * the new thread (see README, "rseq") */
-		opts.keep = true;
-		opts.keep_audit = abis[0]->audit;
-#ifdef SYS_clone3
-		opts.keep_nr = SYS_clone3;
-#endif
-		ev.rc = patch_filter(prog->filter, prog->len, abis, nabis, &opts,
-				     &work, &ev.out_len);
-		ev.guarded = true;
-	}
 	ev.rep = &work.rep;
+	ev.dry_run = conf.set.pol.mode == POLICY_DRY_RUN;
 	log_filter(&ev);
-	if (ev.rc || conf.set.mode == CONF_DRY_RUN)
+	if (ev.rc || ev.dry_run || !ev.out_len)
 		return 0;
+	trap_keep(&opts, &work.rep, work.in, prog->len);
 	return ev.out_len;
 }
 

@@ -55,7 +55,7 @@ static double spawn_true(const char *preload, const char *conf)
 	int st;
 
 	if (pid == 0) {
-		char env[512], cenv[512];
+		char env[512], cenv[4200];
 		char *envp[] = { env, conf ? cenv : NULL, NULL };
 		char *argv[] = { "/bin/true", NULL };
 
@@ -68,22 +68,39 @@ static double spawn_true(const char *preload, const char *conf)
 	return now_ns() - t0;
 }
 
-static void bench_startup(const char *empty, const char *shim, const char *conf)
+/* @confdir holds enostub.conf copies: plain.conf (no snapshot),
+ * fresh.conf (a fresh one), stale.conf (changed after its snapshot) and
+ * distro.conf (the distro-wide example: rules by exe and comm, syslog). */
+static void bench_startup(const char *empty, const char *shim, const char *confdir)
 {
-	const char *preload[] = { NULL, empty, shim, shim };
-	const char *confs[] = { NULL, NULL, NULL, conf };
-	const char *names[] = { "no preload", "empty preload", "libenostub.so",
-				"  + config file" };
-	double sum[4] = { 0 };
-	int round, v, rounds = 1000;
+	static const struct {
+		const char *name, *conf;
+		int lib;	/* 0 none, 1 empty.so, 2 libenostub.so */
+	} v[] = {
+		{ "no preload", NULL, 0 },
+		{ "empty preload", NULL, 1 },
+		{ "libenostub.so, no file", NULL, 2 },
+		{ "  + file, no snapshot", "plain.conf", 2 },
+		{ "  + file, fresh snapshot", "fresh.conf", 2 },
+		{ "  + file, stale snapshot", "stale.conf", 2 },
+		{ "  + distro-wide, fresh", "distro.conf", 2 },
+	};
+	enum { NV = sizeof(v) / sizeof(v[0]) };
+	const char *lib[] = { NULL, empty, shim };
+	char conf[NV][512];
+	double sum[NV] = { 0 };
+	int round, i, rounds = getenv("BENCH_ROUNDS") ? atoi(getenv("BENCH_ROUNDS")) : 1000;
 
+	for (i = 0; i < NV; i++)
+		snprintf(conf[i], sizeof(conf[i]), "%s/%s", confdir, v[i].conf ? v[i].conf : "");
 	for (round = 0; round < rounds; round++)
-		for (v = 0; v < 4; v++)
-			sum[v] += spawn_true(preload[v], confs[v]);
-	printf("startup: fork+exec /bin/true, %d interleaved rounds\n", rounds);
-	for (v = 0; v < 4; v++)
-		printf("  %-16s %8.1f us   x%.3f of no preload   x%.3f of empty preload\n",
-		       names[v], sum[v] / rounds / 1e3, sum[v] / sum[0], sum[v] / sum[1]);
+		for (i = 0; i < NV; i++)
+			sum[i] += spawn_true(lib[v[i].lib], v[i].conf ? conf[i] : NULL);
+	printf("startup: fork+exec /bin/true, %d interleaved rounds (ENOSTUB_CONFIG=FILE)\n",
+	       rounds);
+	for (i = 0; i < NV; i++)
+		printf("  %-26s %8.1f us   x%.3f of no preload   x%.3f of empty preload\n",
+		       v[i].name, sum[i] / rounds / 1e3, sum[i] / sum[0], sum[i] / sum[1]);
 }
 
 static size_t load(const char *dir, const char *name, struct sock_filter *f)
@@ -250,7 +267,7 @@ static int first_child(const char *dir, const char *name, const char *strategy,
 	if (getrusage(RUSAGE_SELF, &a))
 		return 1;
 	t0 = now_ns();
-	patch_filter(f, j.len, native, nn, &strategies[(*strategy - '0') & 3], &work, &plen);
+	patch_an(f, j.len, native, nn, &strategies[(*strategy - '0') & 3], &work, &plen);
 	patch = now_ns() - t0;
 	if (getrusage(RUSAGE_SELF, &b) || plen == 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
@@ -332,7 +349,7 @@ static void bench_filters(const char *dir)
 			double t0 = now_ns(), warm;
 
 			for (r = 0; r < reps; r++)
-				patch_filter(f, len, native, nn, &strategies[s], &work, &plen);
+				patch_an(f, len, native, nn, &strategies[s], &work, &plen);
 			warm = (now_ns() - t0) / reps;
 			printf("  %-30s %-14s %5zu %5zu %7zu %7.1f %8.1f %6.0f %8.1f %8.1f "
 			       "%4.1f%% %5.1f%%\n",
@@ -362,12 +379,12 @@ static void bench_sets(const char *dir)
 		size_t above = 0;
 
 		len = load(dir, corpus[i], f);
-		patch_filter(f, len, &abi, 1, &strategies[0], &work, &plen);
+		patch_an(f, len, &abi, 1, &strategies[0], &work, &plen);
 		for (j = 0; j < n; j++)
 			above += a->verdict == ANALYZE_STUB && t[j].nr > a->max_known;
 		printf("  %-32s max-known: %zu syscalls above %u", corpus[i], above,
 		       a->max_known);
-		patch_filter(f, len, &abi, 1, &strategies[1], &work, &plen);
+		patch_an(f, len, &abi, 1, &strategies[1], &work, &plen);
 		printf("; kernel-version (baseline %s) adds %u:",
 		       systab_kver_str(a->baseline, kv), a->nadded);
 		for (j = 0; j < n; j++) {
@@ -378,7 +395,7 @@ static void bench_sets(const char *dir)
 					       systab_kver_str(t[j].kver, kv));
 			}
 		}
-		patch_filter(f, len, &abi, 1, &strategies[2], &work, &plen);
+		patch_an(f, len, &abi, 1, &strategies[2], &work, &plen);
 		printf("; fallback-safe adds %u:", a->nfallback);
 		for (j = 0; j < n; j++)
 			if (analyze_by_fallback(a, strategies[2].fallback,
@@ -495,7 +512,7 @@ static void bench_cache(const char *dir)
 		len = load(dir, corpus[i], f);
 		for (s = 0; s < N(strategies); s++) {
 			printf("  %-32s %-14s", corpus[i], strategy_names[s]);
-			patch_filter(f, len, native, nn, &strategies[s], &work, &plen);
+			patch_an(f, len, native, nn, &strategies[s], &work, &plen);
 			for (a = 0; a < N(arches); a++) {
 				unsigned o = 0, p = 0, d = 0;
 
@@ -531,7 +548,7 @@ static void bench_hot_path(const char *dir)
 	int round, rounds = 15;
 
 	len = load(dir, corpus[0], f);
-	patch_filter(f, len, native, nn, &opts, &work, &plen);
+	patch_an(f, len, native, nn, &opts, &work, &plen);
 	memcpy(patched, work.out, plen * sizeof(*f));
 	for (round = 0; round < rounds; round++) {
 		for (c = 0; c < N(calls); c++) {
@@ -557,7 +574,7 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[1], "--first"))
 		return first_child(argv[2], argv[3], argv[4], argv[5]);
 	if (argc != 5) {
-		fprintf(stderr, "usage: bench CORPUS_DIR EMPTY.so LIBENOSTUB.so CONFIG\n");
+		fprintf(stderr, "usage: bench CORPUS_DIR EMPTY.so LIBENOSTUB.so CONFIG_DIR\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -2,7 +2,7 @@
 # Included by the top-level Makefile after its own variables.
 
 # Debian packages the client tests run (installed by `make deps`).
-CLIENT_PKGS := bubblewrap python3 python3-seccomp man-db crun
+CLIENT_PKGS := bubblewrap python3 python3-seccomp man-db crun vsftpd
 
 CLIENT_TESTS := tests/clients/test_clients
 CLIENT_BINS  := tests/clients/tsync

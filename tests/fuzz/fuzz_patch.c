@@ -72,7 +72,7 @@ struct input {
 	size_t len;                             /* instructions */
 	const struct arch_abi *abis[PATCH_MAX_ABIS];
 	size_t nabis;
-	struct analyze_opts opts;
+	struct patch_opts opts;
 	size_t plen;                            /* patched length */
 	uint64_t rng;                           /* xorshift state */
 	uint32_t consts[MAX_CONSTS];
@@ -84,7 +84,7 @@ static void die(const struct input *in, const char *what, const struct seccomp_d
 {
 	fprintf(stderr, "enostub fuzz: %s\n  program of %zu instructions, %zu ABIs, "
 		"deny %#x, stub_ret %#x, keep %d %#x/%u\n", what, in->len, in->nabis,
-		in->opts.deny, in->opts.stub_ret, in->opts.keep, in->opts.keep_audit,
+		in->opts.an.deny, in->opts.an.stub_ret, in->opts.keep, in->opts.keep_audit,
 		in->opts.keep_nr);
 	if (d)
 		fprintf(stderr, "  arch %#x nr %#x args %#llx %#llx ip %#llx\n", d->arch,
@@ -193,17 +193,17 @@ static void pick_opts(struct input *in, const uint8_t *opt, size_t nopt)
 	uint8_t strat = opt_byte(opt, nopt, 3);
 
 	pick_abis(in, opt_byte(opt, nopt, 0), opt_byte(opt, nopt, 1) & 0x3f);
-	in->opts = (struct analyze_opts){
-		.strategy = strat & 0x10 ? ANALYZE_KERNEL_VERSION : ANALYZE_MAX_KNOWN,
-		.baseline = baselines[strat >> 5],
-		.deny = deny ? deny : ANALYZE_DENY_DEFAULT,
-		.stub_ret = cbpf_ret_errno(err ? err : ENOSYS),
+	in->opts = (struct patch_opts){
+		.an.strategy = strat & 0x10 ? ANALYZE_KERNEL_VERSION : ANALYZE_MAX_KNOWN,
+		.an.baseline = baselines[strat >> 5],
+		.an.deny = deny ? deny : ANALYZE_DENY_DEFAULT,
+		.an.stub_ret = cbpf_ret_errno(err ? err : ENOSYS),
 		.keep = keep & 1,
 		.keep_audit = kept->audit,
 		.keep_nr = which & 0x80 ? kept->nr_last :
 			   in->len ? in->prog[(which & 0x7f) % in->len].k + 1 : 0,
 	};
-	pick_fallback(&in->opts, opt_byte(opt, nopt, 1) >> 6);
+	pick_fallback(&in->opts.an, opt_byte(opt, nopt, 1) >> 6);
 }
 
 /*
@@ -453,13 +453,13 @@ static void check_pure(const struct input *in, int rc)
 static void check_alone(struct input *in)
 {
 	static struct analyze_abi alone;
-	struct analyze_opts o = in->opts;
+	struct analyze_opts o = in->opts.an;
 	const struct analyze_abi *a;
 
 	if (work.rep.nabis == 0)
 		return;
 	a = &work.rep.abi[rnd(in) % work.rep.nabis];
-	if (o.keep && a->abi->audit == o.keep_audit)
+	if (in->opts.keep && a->abi->audit == in->opts.keep_audit)
 		return;	/* patch_filter() took keep_nr out of its ranges */
 	o.strategy = work.rep.strategy;
 	o.fallback = work.rep.fallback;	/* none if narrowed to plain max-known */
@@ -488,7 +488,7 @@ static void weaken(struct input *in)
 		struct sock_filter *f = &work.out[i];
 
 		if (!strcmp(how, "allow") && f->code == (BPF_RET | BPF_K) &&
-		    f->k == in->opts.stub_ret)
+		    f->k == in->opts.an.stub_ret)
 			f->k = SECCOMP_RET_ALLOW;
 		if (!strcmp(how, "range") && f->code == (BPF_JMP | BPF_JGE | BPF_K))
 			f->k--;

@@ -80,7 +80,9 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/select.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #define MAX_INSNS 4096
@@ -193,6 +195,47 @@ static size_t builtin_kill_min(struct sock_filter *f)
 	return n;
 }
 
+/*
+ * A 2010-era allow-list that kills everything else: fstat, stat, select and
+ * nanosleep, but none of the calls glibc 2.33+ makes for them (newfstatat,
+ * pselect6, clock_nanosleep). legacy-trap: TRAP instead of KILL.
+ */
+static size_t builtin_legacy(struct sock_filter *f, uint32_t deflt, bool mt, bool exec)
+{
+	/* legacy-exec: exec and a static program's start-up too */
+	static const int allow_exec[] = {
+		SCMP_SYS(execve), SCMP_SYS(arch_prctl), SCMP_SYS(set_tid_address),
+		SCMP_SYS(mprotect), SCMP_SYS(readlink),
+	};
+	/* legacy-mt: threads and fork too (clone3 is then the largest known) */
+	static const int allow_mt[] = {
+		SCMP_SYS(clone), SCMP_SYS(clone3), SCMP_SYS(mprotect), SCMP_SYS(rseq),
+		SCMP_SYS(set_robust_list), SCMP_SYS(futex), SCMP_SYS(madvise),
+		SCMP_SYS(wait4), SCMP_SYS(exit),
+	};
+	static const int allow[] = {
+		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(close), SCMP_SYS(fstat),
+		SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(select), SCMP_SYS(nanosleep),
+		SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
+		SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask), SCMP_SYS(brk),
+		SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(getpid), SCMP_SYS(gettid),
+		SCMP_SYS(tgkill), SCMP_SYS(prctl),
+		SCMP_SYS(clock_gettime),
+	};
+	scmp_filter_ctx ctx = seccomp_init(deflt);
+	size_t i, n;
+
+	for (i = 0; i < sizeof(allow) / sizeof(allow[0]); i++)
+		seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allow[i], 0);
+	for (i = 0; mt && i < sizeof(allow_mt) / sizeof(allow_mt[0]); i++)
+		seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allow_mt[i], 0);
+	for (i = 0; exec && i < sizeof(allow_exec) / sizeof(allow_exec[0]); i++)
+		seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allow_exec[i], 0);
+	n = export_ctx(ctx, f);
+	seccomp_release(ctx);
+	return n;
+}
+
 static size_t builtin_notify_getpid(struct sock_filter *f)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -216,6 +259,16 @@ static size_t get_filter(const char *spec, struct sock_filter *f)
 		return builtin_notify_getpid(f);
 	if (strcmp(spec, "kill-min") == 0)
 		return builtin_kill_min(f);
+	if (strcmp(spec, "legacy") == 0)
+		return builtin_legacy(f, SCMP_ACT_KILL_PROCESS, false, false);
+	if (strcmp(spec, "legacy-mt") == 0)
+		return builtin_legacy(f, SCMP_ACT_KILL_PROCESS, true, false);
+	if (strcmp(spec, "legacy-exec") == 0)
+		return builtin_legacy(f, SCMP_ACT_KILL_PROCESS, false, true);
+	if (strcmp(spec, "legacy-kill-thread") == 0)
+		return builtin_legacy(f, SCMP_ACT_KILL_THREAD, false, false);
+	if (strcmp(spec, "legacy-trap") == 0)
+		return builtin_legacy(f, SCMP_ACT_TRAP, false, false);
 	if (strcmp(spec, "empty") == 0)
 		return 0;
 	if (strcmp(spec, "bad-jump") == 0) {
@@ -652,6 +705,27 @@ static bool safety_step(const char *what)
 	return true;
 }
 
+static void *fstat_thread(void *arg)
+{
+	struct stat st;
+	long r = fstat(STDOUT_FILENO, &st);
+
+	result("thread-fstat", r, errno);
+	return arg;
+}
+
+/* own-sigsys: the program's own SIGSYS handler, as a sandboxed program
+ * that traps calls itself has: it reports the call and its data, and the
+ * call fails with EPERM. */
+static void own_sigsys(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)sig;
+	say("sigsys=%d/%d\n", si->si_syscall, si->si_errno);
+	uc->uc_mcontext.gregs[REG_RAX] = -EPERM;
+}
+
 static void probe(const char *what)
 {
 	long r;
@@ -679,6 +753,77 @@ static void probe(const char *what)
 	} else if (strcmp(what, "closefrom") == 0) {
 		closefrom(1000);
 		say("closefrom=ok\n");
+	} else if (strcmp(what, "fstat") == 0) {
+		struct stat st;
+
+		r = fstat(STDOUT_FILENO, &st);
+		result(what, r, errno);
+	} else if (strcmp(what, "stat") == 0) {
+		struct stat st;
+
+		r = stat("/", &st);
+		if (r == 0 && !S_ISDIR(st.st_mode))
+			say("stat=wrong\n");
+		else
+			result(what, r, errno);
+	} else if (strcmp(what, "select") == 0) {
+		struct timeval tv = { 0, 1000 };
+
+		r = select(0, NULL, NULL, NULL, &tv);
+		result(what, r, errno);
+	} else if (strcmp(what, "sleep") == 0) {
+		struct timespec ts = { 0, 1000000 };
+
+		r = nanosleep(&ts, NULL);
+		result(what, r, errno);
+	} else if (strcmp(what, "fstat-cwd-empty") == 0) {
+		/* newfstatat with no classic equivalent for these arguments */
+		struct stat st;
+
+		r = fstatat(AT_FDCWD, "", &st, AT_EMPTY_PATH);
+		result(what, r, errno);
+	} else if (strcmp(what, "open") == 0) {
+		r = open("/", O_RDONLY | O_DIRECTORY);
+		result(what, r, errno);
+	} else if (strcmp(what, "thread-fstat") == 0) {
+		pthread_t t;
+		int e = pthread_create(&t, NULL, fstat_thread, NULL);
+
+		if (e == 0)
+			pthread_join(t, NULL);
+		else
+			result(what, -1, e);
+	} else if (strcmp(what, "fork-fstat") == 0) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid == 0) {
+			struct stat sb;
+
+			r = fstat(STDOUT_FILENO, &sb);
+			result("child-fstat", r, errno);
+			_exit(0);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) != pid)
+			result(what, -1, errno);
+		else
+			say("fork-fstat=%s\n", WIFEXITED(st) ? "exited" : "killed");
+	} else if (strncmp(what, "exec=", 5) == 0) {
+		/* the filter stays; enostub comes along only in the environment */
+		char *argv[] = { (char *)what + 5, NULL }, *envp[] = { NULL };
+
+		execve(what + 5, argv, envp);
+		result("exec", -1, errno);
+	} else if (strcmp(what, "own-sigsys") == 0) {
+		struct sigaction sa, old;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = own_sigsys;
+		sa.sa_flags = SA_SIGINFO;
+		r = sigaction(SIGSYS, &sa, NULL);
+		result(what, r, errno);
+		r = sigaction(SIGSYS, NULL, &old);
+		say("own-sigsys-kept=%s\n", r == 0 && old.sa_sigaction == own_sigsys ? "yes" : "no");
 	} else if (strcmp(what, "openat2") == 0) {
 		struct open_how how = { .flags = O_RDONLY | O_DIRECTORY };
 

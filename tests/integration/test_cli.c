@@ -815,6 +815,140 @@ static void test_dump_patched(void **state)
 	golden("dump-patched.txt", "dump-patched-builtin-old.txt");
 }
 
+/* A policy file for -c: the rules the library would pick by exe or comm. */
+static const char policy_conf[] =
+	"# two legacy programs and a quiet one\n"
+	"errno = \"ENOSYS\";\n"
+	"programs = (\n"
+	"  { exe = \"/opt/legacy/guarded\"; rseq_guard = true; },\n"
+	"  { exe = \"/opt/legacy/allowed\"; allow_syscalls = [\"rseq\"];\n"
+	"    strategy = \"kernel-version\"; },\n"
+	"  { comm = \"quiet\"; mode = \"off\"; }\n"
+	");\n";
+
+static void write_policy(void)
+{
+	FILE *fp = fopen("policy.conf", "w");
+
+	assert_non_null(fp);
+	fputs(policy_conf, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* What a patched filter answers in the kernel (helper, no preload). */
+static void kernel_answers(const char *bpf, const char *const *want, size_t n)
+{
+	char step[256];
+	char *argv[] = { HELPER_PATH, step, "clone3", "pthread", "close_range", NULL };
+	struct run r;
+	size_t i;
+
+	snprintf(step, sizeof(step), "prctl:%s/%s", dir, bpf);
+	run_argv(argv, env_plain, &r);
+	assert_exited_ok(&r);
+	for (i = 0; i < n; i++)
+		if (!has(&r, want[i]))
+			fail_msg("%s: no \"%s\" in:\n%s", bpf, want[i], r.out);
+}
+
+/* inspect, patch and dump -c CONFIG: exactly what the library would do in
+ * that program, the rule picked by --exe or --comm (dump: by the process). */
+static void test_config_policy(void **state)
+{
+	char *inspect[] = { CLI_PATH, "inspect", "--summary", "-c", "policy.conf", "--exe",
+			    "/opt/legacy/allowed", V19, NULL };
+	char *guarded[] = { CLI_PATH, "patch", "-c", "policy.conf", "--exe",
+			    "/opt/legacy/guarded", V19, "guarded.bpf", NULL };
+	char *allowed[] = { CLI_PATH, "patch", "-c", "policy.conf", "--exe",
+			    "/opt/legacy/allowed", V19, "allowed.bpf", NULL };
+	char *quiet[] = { CLI_PATH, "patch", "--config", "policy.conf", "--comm", "quiet",
+			  V19, "quiet.bpf", NULL };
+	char *orphan[] = { CLI_PATH, "inspect", "--exe", "/x", V19, NULL };
+	static const char *const want_guarded[] = {
+		"clone3=EPERM", "pthread=EPERM", "close_range=ENOSYS" };
+	static const char *const want_allowed[] = {
+		"clone3=ENOSYS", "pthread=ok", "close_range=ENOSYS" };
+	static const char *const want_plain[] = {
+		"clone3=EPERM", "pthread=EPERM", "close_range=EPERM" };
+	static char a[65536], b[65536];
+	size_t n;
+
+	(void)state;
+	write_policy();
+	assert_int_equal(run_to("cfg-inspect.txt", inspect), 0);
+	golden("cfg-inspect.txt", "inspect-config-allowed-docker-default-v19.03.0.txt");
+	/* rseq_guard: glibc's threads keep failing cleanly, close_range stubbed */
+	assert_int_equal(run_to("cfg-guarded.txt", guarded), 0);
+	golden("cfg-guarded.txt", "patch-config-guarded-docker-default-v19.03.0.txt");
+	kernel_answers("guarded.bpf", want_guarded, N(want_guarded));
+	/* allow_syscalls = ["rseq"]: threads start, through clone */
+	assert_int_equal(run_to("cfg-allowed.txt", allowed), 0);
+	golden("cfg-allowed.txt", "patch-config-allowed-docker-default-v19.03.0.txt");
+	kernel_answers("allowed.bpf", want_allowed, N(want_allowed));
+	/* mode off: the original, byte for byte */
+	assert_int_equal(run_to("cfg-quiet.txt", quiet), 0);
+	golden("cfg-quiet.txt", "patch-config-quiet-docker-default-v19.03.0.txt");
+	n = slurp(V19, a, sizeof(a));
+	assert_int_equal(slurp("quiet.bpf", b, sizeof(b)), n);
+	assert_memory_equal(a, b, n);
+	kernel_answers("quiet.bpf", want_plain, N(want_plain));
+	/* --exe without -c is a usage error */
+	assert_int_equal(run_to("cfg-orphan.txt", orphan), 2);
+}
+
+/* translate = true: the calls trapped for translation, in inspect and
+ * patch (a 2010-era allow-list: read, write, close, fstat, select, ...
+ * that kills the rest; libseccomp 2.5's export, kept in tests/cli). */
+static void test_config_translate(void **state)
+{
+	char *inspect[] = { CLI_PATH, "inspect", "--summary", "-c", "tr.conf",
+			    "legacy-kill.bpf", NULL };
+	char *patch[] = { CLI_PATH, "patch", "-c", "tr.conf", "legacy-kill.bpf", "tr.bpf", NULL };
+	char *plain[] = { CLI_PATH, "inspect", "--summary", "legacy-kill.bpf", NULL };
+	static char a[65536];
+	FILE *fp = fopen("tr.conf", "w");
+
+	(void)state;
+	assert_int_equal(symlink(GOLDEN_DIR "/../legacy-kill.bpf", "legacy-kill.bpf"), 0);
+	assert_non_null(fp);
+	fputs("translate = true;\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(run_to("tr-inspect.txt", inspect), 0);
+	golden("tr-inspect.txt", "inspect-config-translate-legacy-kill.txt");
+	assert_int_equal(run_to("tr-patch.txt", patch), 0);
+	assert_non_null(strstr(slurp("tr-patch.txt", a, sizeof(a)) ? a : "",
+			       "trapped to translate: getdents64 (KILL) -> getdents; clock_nanosleep "
+			       "(KILL) -> nanosleep; openat (KILL) -> open; newfstatat (KILL) -> "
+			       "fstat stat lstat;"));
+	assert_int_equal(run_to("tr-plain.txt", plain), 0);
+	assert_null(strstr(slurp("tr-plain.txt", a, sizeof(a)) ? a : "", "translate"));
+}
+
+/* dump -c CONFIG: the rule of the process's own exe and comm. */
+static void test_dump_config(void **state)
+{
+	char *helper[] = { HELPER_PATH, "prctl:builtin:old", "hold", NULL };
+	char pid_s[16];
+	char *dump[] = { CLI_PATH, "dump", pid_s, "-c", "policy.conf", NULL };
+	char *quiet[] = { CLI_PATH, "dump", pid_s, "-c", "policy.conf", "--comm", "quiet",
+			  NULL };
+	struct run r;
+	int out, in;
+	pid_t pid;
+
+	(void)state;
+	write_policy();
+	pid = start_held(helper, env_plain, &r, &out, &in);
+	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
+	assert_int_equal(run_env("dump-cfg.txt", dump, env_plain), 0);
+	assert_int_equal(run_env("dump-quiet.txt", quiet, env_plain), 0);
+	release_held(pid, in, out, &r);
+	mask_pid("dump-cfg.txt");
+	golden("dump-cfg.txt", "dump-config-builtin-old.txt");
+	mask_pid("dump-quiet.txt");
+	golden("dump-quiet.txt", "dump-config-quiet-builtin-old.txt");
+}
+
 /* inspect and patch of a FIFO nobody writes: a refusal, not a hang. */
 static void test_inspect_fifo(void **state)
 {
@@ -1095,6 +1229,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inspect_golden),
 		cmocka_unit_test(test_patch_golden_and_kernel),
+		cmocka_unit_test(test_config_policy),
+		cmocka_unit_test(test_dump_config),
+		cmocka_unit_test(test_config_translate),
 		cmocka_unit_test(test_patch_planted_link),
 		cmocka_unit_test(test_patch_mode),
 		cmocka_unit_test(test_patch_stdout),

@@ -401,6 +401,51 @@ static void test_allow_syscalls(void **state)
 	assert_true(has_text(&r, "weakened as configured (allow_syscalls): rseq allowed"));
 }
 
+/* Compile the configuration's snapshot with the command. */
+static void compile_conf(void)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "%s check-config --compile %s >/dev/null", CLI_PATH,
+		 conf_path);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* The library reads a fresh snapshot and not the file: a snapshot of
+ * "mode off" whose source was then rewritten in place, same size and
+ * modification time, still rules; once the file's time changes the
+ * snapshot is stale, the file is parsed, and the log says so. */
+static void test_snapshot(void **state)
+{
+	struct stat st;
+	struct timespec times[2];
+	struct run r;
+
+	(void)state;
+	write_conf("mode = \"off\";  \nlog = { target = \"stderr\"; level = \"notice\"; };\n");
+	compile_conf();
+	assert_int_equal(stat(conf_path, &st), 0);
+	write_conf("mode = \"patch\";\nlog = { target = \"stderr\"; level = \"notice\"; };\n");
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	assert_int_equal(utimensat(AT_FDCWD, conf_path, times, 0), 0);
+	run(&r, HELPER_PATH, OLD, NULL);
+	assert_true(has_text(&r, "\nclose_range=EPERM\n"));	/* the snapshot's mode off */
+	assert_null(strstr(r.out, "is stale"));
+
+	times[1].tv_sec--;
+	assert_int_equal(utimensat(AT_FDCWD, conf_path, times, 0), 0);
+	run(&r, HELPER_PATH, OLD, NULL);
+	assert_true(has_text(&r, "\nclose_range=ENOSYS\n"));	/* the file's patch */
+	assert_true(has_text(&r, "enostub.conf.snap is stale (the file changed since, "
+			     "or another build's): parsed "));
+
+	compile_conf();
+	run(&r, HELPER_PATH, OLD, NULL);
+	assert_true(has_text(&r, "\nclose_range=ENOSYS\n"));
+	assert_null(strstr(r.out, "is stale"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_version),
 		cmocka_unit_test(test_fallback_safe),
 		cmocka_unit_test(test_allow_syscalls),
+		cmocka_unit_test(test_snapshot),
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);

@@ -218,7 +218,7 @@ def run(cmd, cwd, timeout, env=None):
 
 WARN = ["-Wall", "-Wextra", "-Wshadow", "-Wstrict-prototypes", "-Wmissing-prototypes"]
 CORE = ["shim/core/cbpf.c", "shim/core/arch.c", "shim/core/systab.c", "shim/core/analyze.c", "shim/core/stub.c",
-        "shim/core/patch.c", "shim/config/conf.c", "shim/preload/log.c"]
+        "shim/core/patch.c", "shim/core/policy.c", "shim/config/conf.c", "shim/preload/log.c"]
 
 
 class Worker:

@@ -19,6 +19,7 @@
 
 #include "analyze.h"
 #include "cbpf.h"
+#include "patch.h"
 
 enum oracle_verdict {
 	ORACLE_SAME,            /* patched(d) == original(d) */
@@ -63,7 +64,7 @@ static inline bool oracle_may_stub(uint32_t ret, uint32_t deny)
 static inline enum oracle_verdict
 oracle_check(const struct sock_filter *orig, size_t olen,
 	     const struct sock_filter *patched, size_t plen,
-	     const struct seccomp_data *d, const struct analyze_opts *opts,
+	     const struct seccomp_data *d, const struct patch_opts *opts,
 	     struct oracle_case *c)
 {
 	c->orig = cbpf_run_named(orig, olen, d, &c->named);
@@ -73,8 +74,8 @@ oracle_check(const struct sock_filter *orig, size_t olen,
 	if (opts->keep && d->arch == opts->keep_audit &&
 	    (uint32_t)d->nr == opts->keep_nr)
 		return ORACLE_WEAKER;
-	if (!oracle_may_stub(c->orig, opts->deny) || c->named ||
-	    c->patched != opts->stub_ret)
+	if (!oracle_may_stub(c->orig, opts->an.deny) || c->named ||
+	    c->patched != opts->an.stub_ret)
 		return ORACLE_WEAKER;
 	return ORACLE_STUBBED;
 }
@@ -125,6 +126,18 @@ static inline bool oracle_const_allow(const struct sock_filter *p, size_t len,
 		}
 	}
 	return false;
+}
+
+/* patch_filter() with analysis options only: no allow list, no number
+ * kept for the filter, no rseq guard. */
+static inline int patch_an(const struct sock_filter *prog, size_t len,
+			   const struct arch_abi *const *abis, size_t nabis,
+			   const struct analyze_opts *an, struct patch_work *work,
+			   size_t *out_len)
+{
+	struct patch_opts po = { .an = *an };
+
+	return patch_filter(prog, len, abis, nabis, &po, work, out_len);
 }
 
 #endif /* ENOSTUB_ORACLE_H */

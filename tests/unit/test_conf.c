@@ -23,11 +23,12 @@ static void test_defaults(void **state)
 
 	(void)state;
 	conf_defaults(&d);
-	assert_int_equal(d.mode, CONF_PATCH);
-	assert_int_equal(d.err, ENOSYS);
-	assert_int_equal(d.deny, ANALYZE_DENY_DEFAULT);
+	assert_int_equal(d.pol.mode, POLICY_PATCH);
+	assert_int_equal(d.pol.strategy, ANALYZE_MAX_KNOWN);
+	assert_int_equal(d.pol.err, ENOSYS);
+	assert_int_equal(d.pol.deny, ANALYZE_DENY_DEFAULT);
 	assert_int_equal(d.target, CONF_LOG_NONE);
-	assert_int_equal(d.fallback, CONF_FB_BUILTIN);
+	assert_int_equal(d.pol.fallback, POLICY_FB_BUILTIN);
 	assert_int_equal(parse(""), 0);
 	assert_int_equal(f.nrules, 0);
 	assert_memory_equal(&f.global, &d, sizeof(d));
@@ -50,45 +51,45 @@ static void test_every_key(void **state)
 		"errno = \"EOPNOTSUPP\";\n"
 		"deny_actions = [\"kill_process\", \"user_notif\"];\n"
 		"log = { target = \"/var/log/x.log\"; level = \"notice\"; };\n"), 0);
-	assert_int_equal(f.global.mode, CONF_DRY_RUN);
-	assert_int_equal(f.global.strategy, CONF_KERNEL_VERSION);
-	assert_int_equal(f.global.nallow, 2);
-	assert_int_equal(f.global.allow[0], 334);      /* rseq on x86_64 */
-	assert_int_equal(f.global.allow[1], 435);      /* clone3 */
+	assert_int_equal(f.global.pol.mode, POLICY_DRY_RUN);
+	assert_int_equal(f.global.pol.strategy, ANALYZE_KERNEL_VERSION);
+	assert_int_equal(f.global.pol.nallow, 2);
+	assert_int_equal(f.global.pol.allow[0], 334);      /* rseq on x86_64 */
+	assert_int_equal(f.global.pol.allow[1], 435);      /* clone3 */
 	assert_true(f.global.no_rseq);
-	assert_int_equal(f.global.baseline, 5 << 8 | 4);
-	assert_int_equal(f.global.err, EOPNOTSUPP);
-	assert_int_equal(f.global.deny, ANALYZE_DENY_KILL_PROCESS | ANALYZE_DENY_USER_NOTIF);
+	assert_int_equal(f.global.pol.baseline, 5 << 8 | 4);
+	assert_int_equal(f.global.pol.err, EOPNOTSUPP);
+	assert_int_equal(f.global.pol.deny, ANALYZE_DENY_KILL_PROCESS | ANALYZE_DENY_USER_NOTIF);
 	assert_int_equal(f.global.target, CONF_LOG_FILE);
 	assert_string_equal(f.global.log_path, "/var/log/x.log");
 	assert_int_equal(f.global.level, CONF_NOTICE);
 
 	assert_int_equal(parse("errno = 4095; mode = \"off\"; deny_actions = [];\n"
 			       "log = { target = \"syslog\"; };"), 0);
-	assert_int_equal(f.global.err, 4095);
-	assert_int_equal(f.global.mode, CONF_OFF);
-	assert_int_equal(f.global.deny, 0);
+	assert_int_equal(f.global.pol.err, 4095);
+	assert_int_equal(f.global.pol.mode, POLICY_OFF);
+	assert_int_equal(f.global.pol.deny, 0);
 	assert_int_equal(f.global.target, CONF_LOG_SYSLOG);
 	assert_int_equal(f.global.level, CONF_INFO);	/* default kept */
 	/* fallback_safe: the built-in set, none, or names of any ABI */
 	assert_int_equal(parse("fallback_safe = false;"), 0);
-	assert_int_equal(f.global.fallback, CONF_FB_NONE);
-	assert_null(conf_fallback_set(&f.global, &n));
+	assert_int_equal(f.global.pol.fallback, POLICY_FB_NONE);
+	assert_null(policy_fallback_set(&f.global.pol, &n));
 	assert_int_equal(n, 0);
 	assert_int_equal(parse("fallback_safe = true;"), 0);
-	assert_ptr_equal(conf_fallback_set(&f.global, &n), systab_fallback(&m));
+	assert_ptr_equal(policy_fallback_set(&f.global.pol, &n), systab_fallback(&m));
 	assert_int_equal(n, m);
 	assert_int_equal(parse("fallback_safe = [\"statx\", \"clone3\", \"futex_time64\"];\n"
 			       "programs = ( { comm = \"x\"; fallback_safe = false; } );"), 0);
-	set = conf_fallback_set(&f.global, &n);
+	set = policy_fallback_set(&f.global.pol, &n);
 	assert_int_equal(n, 3);
 	assert_string_equal(systab_name_at(set[0]), "clone3");	/* ascending */
 	assert_string_equal(systab_name_at(set[1]), "futex_time64");
 	assert_string_equal(systab_name_at(set[2]), "statx");
-	assert_int_equal(f.rule[0].set.fallback, CONF_FB_NONE);
+	assert_int_equal(f.rule[0].set.pol.fallback, POLICY_FB_NONE);
 	/* libconfig's list syntax works as well as its array syntax */
 	assert_int_equal(parse("deny_actions = (\"trap\");"), 0);
-	assert_int_equal(f.global.deny, ANALYZE_DENY_TRAP);
+	assert_int_equal(f.global.pol.deny, ANALYZE_DENY_TRAP);
 }
 
 /* Every error names the file and the line, and says what is wrong. */
@@ -158,7 +159,7 @@ static void test_aliases_and_include(void **state)
 	for (i = 0; i < N(aliases); i++) {
 		snprintf(text, sizeof(text), "errno = \"%s\";", aliases[i].name);
 		assert_int_equal(parse(text), 0);
-		assert_int_equal(f.global.err, aliases[i].value);
+		assert_int_equal(f.global.pol.err, aliases[i].value);
 	}
 	assert_int_equal(parse("# @include \"x\"\nmode = \"off\"; // @include\n"
 			       "/* \n@include \"y\"\n*/ log = { target = \"/l/@include\"; };\n"
@@ -166,7 +167,7 @@ static void test_aliases_and_include(void **state)
 	assert_string_equal(err, "t.conf:6: errno: \"E\"@includeENOSYS\" is not an errno name");
 	assert_int_equal(parse("# @include \"x\"\nmode = \"off\"; // @include\n"
 			       "/* \n@include \"y\"\n*/ log = { target = \"/l/@include\"; };\n"), 0);
-	assert_int_equal(f.global.mode, CONF_OFF);
+	assert_int_equal(f.global.pol.mode, POLICY_OFF);
 	assert_string_equal(f.global.log_path, "/l/@include");
 	assert_int_equal(parse("mode = \"off\"; /* */\n @include \"y\"\n"), -EINVAL);
 	assert_string_equal(err, "t.conf:2: @include is not supported");
@@ -233,26 +234,26 @@ static void test_precedence(void **state)
 	/* first match wins: rule 1 needs both patterns */
 	s = conf_match(&f, &id, &line);
 	assert_int_equal(line, 3);
-	assert_int_equal(s->err, EPERM);
-	assert_int_equal(s->mode, CONF_PATCH);
+	assert_int_equal(s->pol.err, EPERM);
+	assert_int_equal(s->pol.mode, POLICY_PATCH);
 	assert_int_equal(s->target, CONF_LOG_STDERR);	/* inherited */
 
 	strcpy(id.comm, "chronyd");
 	s = conf_match(&f, &id, &line);
 	assert_int_equal(line, 2);
-	assert_int_equal(s->mode, CONF_OFF);
-	assert_int_equal(s->err, 95);			/* inherited */
+	assert_int_equal(s->pol.mode, POLICY_OFF);
+	assert_int_equal(s->pol.err, 95);			/* inherited */
 
 	strcpy(id.comm, "sshd");
 	s = conf_match(&f, &id, &line);
 	assert_int_equal(line, 4);
-	assert_int_equal(s->mode, CONF_DRY_RUN);
+	assert_int_equal(s->pol.mode, POLICY_DRY_RUN);
 
 	strcpy(id.exe, "/usr/bin/sshd");		/* nothing matches */
 	s = conf_match(&f, &id, &line);
 	assert_int_equal(line, 0);
 	assert_ptr_equal(s, &f.global);
-	assert_int_equal(s->err, 95);
+	assert_int_equal(s->pol.err, 95);
 }
 
 /* Secure mode: comm is the caller's choice, so a rule with a comm pattern
@@ -274,13 +275,13 @@ static void test_secure_match(void **state)
 	assert_true(f.any_comm);
 	s = conf_match(&f, &id, &line);
 	assert_int_equal(line, 2);
-	assert_int_equal(s->mode, CONF_OFF);
+	assert_int_equal(s->pol.mode, POLICY_OFF);
 
 	id.secure = true;
 	s = conf_match(&f, &id, &line);
 	assert_int_equal(line, 4);
-	assert_int_equal(s->err, EPERM);
-	assert_int_equal(s->nallow, 1);
+	assert_int_equal(s->pol.err, EPERM);
+	assert_int_equal(s->pol.nallow, 1);
 
 	strcpy(id.exe, "/usr/bin/su");
 	s = conf_match(&f, &id, &line);
@@ -482,8 +483,8 @@ static void test_load(void **state)
 	assert_string_equal(st.error, "");
 	assert_string_equal(st.source, path);
 	assert_int_equal(st.rule_line, 2);		/* this program's comm */
-	assert_int_equal(st.set.mode, CONF_DRY_RUN);
-	assert_int_equal(st.set.err, 95);
+	assert_int_equal(st.set.pol.mode, POLICY_DRY_RUN);
+	assert_int_equal(st.set.pol.err, 95);
 
 	conf_load(&st, true, conf_path(true));		/* secure: not read */
 	assert_string_not_equal(st.source, path);
@@ -493,12 +494,155 @@ static void test_load(void **state)
 	close(fd);
 	conf_load(&st, false, conf_path(false));
 	assert_non_null(strstr(st.error, ":2: syntax error"));
-	assert_int_equal(st.set.mode, CONF_PATCH);	/* defaults, flagged unusable */
+	assert_int_equal(st.set.pol.mode, POLICY_PATCH);	/* defaults, flagged unusable */
 
 	unlink(path);
 	conf_load(&st, false, conf_path(false));	/* named but missing */
 	assert_non_null(strstr(st.error, "No such file or directory"));
 	unsetenv("ENOSTUB_CONFIG");
+}
+
+/* The snapshot's header, as conf.c writes it (80 bytes, no padding): the
+ * parsed file follows. The tests forge snapshots with it. */
+struct snap_head {
+	char magic[8];
+	uint32_t format, file_size, rule_size, settings_size;
+	uint64_t dev, ino, size;
+	int64_t mtime_sec, mtime_nsec;
+	uint64_t nrules, sum;
+};
+
+static uint64_t fnv1a(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+static size_t slurp_snap(const char *path, unsigned char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	n = read(fd, buf, size);
+	close(fd);
+	assert_true(n > (ssize_t)sizeof(struct snap_head));
+	return (size_t)n;
+}
+
+/* Rewrite the snapshot, with a new checksum when @resum. */
+static void put_snap(const char *path, unsigned char *buf, size_t n, bool resum)
+{
+	struct snap_head h;
+	int fd;
+
+	if (resum) {
+		memcpy(&h, buf, sizeof(h));
+		h.sum = fnv1a(buf + sizeof(h), n - sizeof(h));
+		memcpy(buf, &h, sizeof(h));
+	}
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, n), (ssize_t)n);
+	close(fd);
+}
+
+/* check-config --compile's snapshot: read back exactly as parsed, refused
+ * when the file changed, when damaged, forged out of range, or (secure
+ * mode) not owned by root; conf_load() then parses the file and says why. */
+static void test_snapshot(void **state)
+{
+	static struct conf_file parsed, snap;
+	static unsigned char buf[sizeof(struct snap_head) + sizeof(struct conf_file)];
+	char dir[] = "/tmp/enostub-snap-XXXXXX", path[64], sp[80];
+	const char *text = "errno = \"EPERM\";\nprograms = (\n"
+		"  { exe = \"/usr/sbin/legacyd\"; allow_syscalls = [\"rseq\"]; },\n"
+		"  { comm = \"test_conf\"; mode = \"dry-run\"; fallback_safe = [\"clone3\"]; }\n);\n";
+	size_t mode_at = sizeof(struct snap_head) + offsetof(struct conf_file, global.pol.mode);
+	struct conf_state st;
+	struct stat sb;
+	size_t n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/e.conf", dir);
+	snprintf(sp, sizeof(sp), "%s" CONF_SNAP_SUFFIX, path);
+	write_file(path, text, 0644);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), -ENOENT);
+	assert_int_equal(conf_compile(path, err, sizeof(err)), 0);
+	assert_int_equal(conf_read(path, false, &parsed, err, sizeof(err)), 0);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), 0);
+	assert_int_equal(snap.nrules, 2);
+	assert_memory_equal(&snap, &parsed, offsetof(struct conf_file, rule) +
+			    2 * sizeof(parsed.rule[0]));
+	assert_int_equal(conf_snapshot(path, &sb, true, &snap), 0);	/* root's */
+	conf_load(&st, false, path);
+	assert_true(st.from_snapshot);
+	assert_string_equal(st.note, "");
+	assert_int_equal(st.rule_line, 4);
+	assert_int_equal(st.set.pol.mode, POLICY_DRY_RUN);
+	assert_int_equal(st.set.pol.err, EPERM);
+
+	/* damaged: a flipped byte, a cut, another format */
+	n = slurp_snap(sp, buf, sizeof(buf));
+	buf[n - 1] ^= 1;
+	put_snap(sp, buf, n, false);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), -EINVAL);
+	buf[n - 1] ^= 1;
+	put_snap(sp, buf, n - 1, false);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), -EINVAL);
+	buf[8] ^= 1;
+	put_snap(sp, buf, n, false);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), -ESTALE);
+	buf[8] ^= 1;
+	/* forged with a good checksum: only what the parser could produce */
+	buf[mode_at] = 7;
+	put_snap(sp, buf, n, true);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), -EINVAL);
+	conf_load(&st, false, path);
+	assert_false(st.from_snapshot);
+	assert_non_null(strstr(st.note, "e.conf.snap is damaged: parsed "));
+	assert_int_equal(st.set.pol.mode, POLICY_DRY_RUN);	/* from the file */
+	buf[mode_at] = POLICY_PATCH;
+	put_snap(sp, buf, n, true);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), 0);
+
+	/* secure mode trusts it as it trusts the file */
+	assert_int_equal(chown(sp, 65534, 65534), 0);
+	assert_int_equal(conf_snapshot(path, &sb, true, &snap), -EPERM);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), 0);
+	assert_int_equal(chown(sp, 0, 0), 0);
+	assert_int_equal(chmod(sp, 0664), 0);
+	assert_int_equal(conf_snapshot(path, &sb, true, &snap), -EPERM);
+	conf_load(&st, true, path);
+	assert_non_null(strstr(st.note, "is not trusted"));
+	assert_int_equal(chmod(sp, 0644), 0);
+
+	/* the file changed: stale, and the file's new text applies */
+	write_file(path, "errno = \"EACCES\";\n", 0644);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), -ESTALE);
+	conf_load(&st, false, path);
+	assert_false(st.from_snapshot);
+	assert_non_null(strstr(st.note, "is stale"));
+	assert_int_equal(st.set.pol.err, EACCES);
+	assert_int_equal(conf_compile(path, err, sizeof(err)), 0);
+	conf_load(&st, false, path);
+	assert_true(st.from_snapshot);
+	assert_int_equal(st.set.pol.err, EACCES);
+
+	/* a file with errors gets no snapshot */
+	write_file(path, "errno = ;\n", 0644);
+	assert_int_equal(conf_compile(path, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, ":1: syntax error"));
+	unlink(sp);
+	unlink(path);
+	rmdir(dir);
 }
 
 int main(void)
@@ -517,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_shipped_files),
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_snapshot),
 	};
 
 	return run_group("conf", tests, N(tests));

@@ -47,7 +47,7 @@ static uint32_t answer(size_t olen, uint8_t strategy, uint16_t baseline,
 
 	o.strategy = strategy;
 	o.baseline = baseline;
-	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(patch_an(orig, olen, &abi, 1, &o, &work, &plen), 0);
 	assert_true(plen > olen);
 	d = mkdata(AUDIT_ARCH_X86_64, systab_by_name(abi, name)->nr);
 	return cbpf_run(work.out, plen, &d);
@@ -126,7 +126,7 @@ static void test_no_baseline(void **state)
 
 	(void)state;
 	o.strategy = ANALYZE_KERNEL_VERSION;
-	assert_int_equal(patch_filter(f, N(f), &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(patch_an(f, N(f), &abi, 1, &o, &work, &plen), 0);
 	assert_int_equal(work.rep.abi[0].strategy, ANALYZE_MAX_KNOWN);
 	assert_int_equal(work.rep.abi[0].nranges, 1);
 	assert_int_equal(work.rep.abi[0].ranges[0].lo, 401);
@@ -155,7 +155,7 @@ static void test_split_ranges(void **state)
 	(void)state;
 	o.strategy = ANALYZE_KERNEL_VERSION;
 	o.baseline = SYSTAB_KV(3, 0);
-	assert_int_equal(patch_filter(f, N(f), &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(patch_an(f, N(f), &abi, 1, &o, &work, &plen), 0);
 	assert_true(plen > N(f));
 	for (nr = 0; nr < 4200; nr++) {
 		const struct systab_ent *e = systab_by_nr(abi, nr);
@@ -211,7 +211,7 @@ static void test_too_many_ranges(void **state)
 			orig[len++] = (struct sock_filter)JEQ(nr, (uint8_t)((top - nr) / step + 1), 0);
 		orig[len++] = (struct sock_filter)EPERM_;
 		orig[len++] = (struct sock_filter)ALLOW;
-		assert_int_equal(patch_filter(orig, len, &abi, 1, &o, &work, &plen), 0);
+		assert_int_equal(patch_an(orig, len, &abi, 1, &o, &work, &plen), 0);
 		print_message("  one number in %zu allowed: %s, %zu ranges\n", step,
 			      work.rep.abi[0].why, work.rep.abi[0].nranges);
 		assert_true(plen > len);
@@ -247,10 +247,10 @@ static void test_too_big(void **state)
 
 	(void)state;
 	o.strategy = ANALYZE_KERNEL_VERSION;
-	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(patch_an(orig, olen, &abi, 1, &o, &work, &plen), 0);
 	kv = work.rep.stub_len;
 	o.strategy = ANALYZE_MAX_KNOWN;
-	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(patch_an(orig, olen, &abi, 1, &o, &work, &plen), 0);
 	mk = work.rep.stub_len;
 	assert_true(kv > mk + 1);
 	/* "JA +0" in front changes nothing but the length (and the reset of A) */
@@ -260,14 +260,14 @@ static void test_too_big(void **state)
 		orig[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0);
 	olen += pad;
 	o.strategy = ANALYZE_KERNEL_VERSION;
-	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(patch_an(orig, olen, &abi, 1, &o, &work, &plen), 0);
 	assert_int_equal(plen, CBPF_MAX_INSNS);
 	assert_int_equal(work.rep.strategy, ANALYZE_MAX_KNOWN);
 	assert_non_null(strstr(work.rep.why, "max-known"));
 	/* one more instruction and nothing fits */
 	memmove(orig + 1, orig, olen * sizeof(orig[0]));
 	olen++;
-	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), -E2BIG);
+	assert_int_equal(patch_an(orig, olen, &abi, 1, &o, &work, &plen), -E2BIG);
 	assert_int_equal(plen, 0);
 }
 
@@ -280,7 +280,7 @@ static uint32_t answer_o(size_t olen, const struct analyze_opts *o, const char *
 	struct seccomp_data d;
 	size_t plen;
 
-	assert_int_equal(patch_filter(orig, olen, abis, 2, o, &work, &plen), 0);
+	assert_int_equal(patch_an(orig, olen, abis, 2, o, &work, &plen), 0);
 	d = mkdata(abi->audit, abi->nr_base + systab_by_name(abi, name)->nr);
 	return cbpf_run(plen ? work.out : orig, plen ? plen : olen, &d);
 }
@@ -372,10 +372,10 @@ static void test_fallback_too_big(void **state)
 	size_t pad, plen, mk, fb, i;
 
 	(void)state;
-	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(patch_an(orig, olen, &abi, 1, &o, &work, &plen), 0);
 	mk = work.rep.stub_len;
 	o.fallback = systab_fallback(&o.nfallback);
-	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(patch_an(orig, olen, &abi, 1, &o, &work, &plen), 0);
 	fb = work.rep.stub_len;
 	assert_true(fb > mk);
 	pad = CBPF_MAX_INSNS - olen - mk - 1;
@@ -383,7 +383,7 @@ static void test_fallback_too_big(void **state)
 	for (i = 0; i < pad; i++)
 		orig[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0);
 	olen += pad;
-	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(patch_an(orig, olen, &abi, 1, &o, &work, &plen), 0);
 	assert_int_equal(plen, CBPF_MAX_INSNS);
 	assert_true(work.rep.narrowed);
 	assert_int_equal(work.rep.abi[0].nfallback, 0);

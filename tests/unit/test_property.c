@@ -79,7 +79,7 @@ static size_t collect_every_name(void)
 
 struct tally {
 	unsigned long runs, enosys;
-	const struct analyze_opts *opts;	/* what the filter was patched with */
+	struct patch_opts opts;			/* what the filter was patched with */
 };
 
 /* The promise for one seccomp_data, judged by oracle.h. */
@@ -87,7 +87,7 @@ static void check_one(const struct sock_filter *p, size_t plen, size_t olen,
 		      struct seccomp_data *d, struct tally *t)
 {
 	struct oracle_case c;
-	enum oracle_verdict v = oracle_check(orig, olen, p, plen, d, t->opts, &c);
+	enum oracle_verdict v = oracle_check(orig, olen, p, plen, d, &t->opts, &c);
 
 	t->runs++;
 	if (v == ORACLE_SAME)
@@ -208,13 +208,13 @@ static void check_report(const struct patch_report *rep,
 }
 
 /* Patch @olen instructions of orig[] for @abis with @opts, check the promise. */
-static struct tally check_filter_opts(const char *what,
-				      const struct arch_abi *const *abis, size_t nabis,
-				      size_t olen, const struct analyze_opts *opts)
+static struct tally check_filter_popts(const char *what,
+				       const struct arch_abi *const *abis, size_t nabis,
+				       size_t olen, const struct patch_opts *opts)
 {
 	size_t n, i, plen;
 	const struct arch_abi *all = arch_all(&n);
-	struct tally t = { 0, 0, opts };
+	struct tally t = { 0, 0, *opts };
 
 	assert_int_equal(patch_filter(orig, olen, abis, nabis, opts, &work,
 				      &plen), 0);
@@ -235,9 +235,18 @@ static struct tally check_filter_opts(const char *what,
 	sweep_arch(work.out, plen, olen, 0x12345678, &t);
 	sweep_random(work.out, plen, olen, &t);
 	print_message("  %-48s %-19s %5zu+%-3zu insns %8lu runs %7lu ENOSYS\n",
-		      what, opts_name(opts), olen, plen - olen,
+		      what, opts_name(&opts->an), olen, plen - olen,
 		      t.runs, t.enosys);
 	return t;
+}
+
+static struct tally check_filter_opts(const char *what,
+				      const struct arch_abi *const *abis, size_t nabis,
+				      size_t olen, const struct analyze_opts *opts)
+{
+	struct patch_opts po = { .an = *opts };
+
+	return check_filter_popts(what, abis, nabis, olen, &po);
 }
 
 static const struct arch_abi *const *all_abis(size_t *n)
@@ -454,10 +463,10 @@ static void same_on_poison(const char *what, size_t olen, const struct analyze_o
 	const struct arch_abi *const *every = all_abis(&na);
 	int how, rc, crc;
 
-	crc = patch_filter(orig, olen, every, na, o, &clean, &clen);
+	crc = patch_an(orig, olen, every, na, o, &clean, &clen);
 	for (how = 0; how < NPOISON; how++) {
 		poison(&work, how);
-		rc = patch_filter(orig, olen, every, na, o, &work, &plen);
+		rc = patch_an(orig, olen, every, na, o, &work, &plen);
 		if (rc != crc || plen != clen ||
 		    (plen && memcmp(work.out, clean.out, plen * sizeof(work.out[0]))))
 			fail_msg("%s, %s: poison %d changes the patched program", what,
@@ -681,7 +690,7 @@ static void test_random_programs(void **state)
 	for (i = 0; i < N(shapes); i++) {	/* and the hand-made ones, exactly */
 		memcpy(orig, shapes[i].prog, shapes[i].len * sizeof(orig[0]));
 		for (s = 0; s < N(two); s++) {
-			assert_int_equal(patch_filter(orig, shapes[i].len, native, nn, two[s],
+			assert_int_equal(patch_an(orig, shapes[i].len, native, nn, two[s],
 						      &work, &olen), 0);
 			describe_report(&work.rep, want, sizeof(want));
 			snprintf(got[line++], sizeof(got[0]), "shape %zu %s:%s\n", i,
@@ -750,7 +759,7 @@ static void test_against_runc(void **state)
 	(void)state;
 	olen = load_corpus("docker-default-v19.03.0.bpf", orig);
 	rlen = load_corpus("runc-1.1.5-patched-docker-default-v19.03.0.bpf", runc);
-	assert_int_equal(patch_filter(orig, olen, native, nn, &test_opts, &work,
+	assert_int_equal(patch_an(orig, olen, native, nn, &test_opts, &work,
 				      &plen), 0);
 	assert_true(plen > olen);
 	for (base = 0; base <= 0x40000000; base += 0x40000000) {
@@ -798,7 +807,7 @@ static void test_same_cache(void **state)
 
 		s = i % N(strategies);
 		olen = load_corpus(corpus_files[i / N(strategies)], orig);
-		assert_int_equal(patch_filter(orig, olen, native, nn, &strategies[s],
+		assert_int_equal(patch_an(orig, olen, native, nn, &strategies[s],
 					      &work, &plen), 0);
 		if (plen == 0)
 			continue;
@@ -832,7 +841,7 @@ static void test_keep_number(void **state)
 		{ 4095, 1, { { 334, 4094 } } },
 		{ 100, 1, { { 334, 4095 } } },	/* known to the filter: nothing to keep */
 	};
-	struct analyze_opts o = test_opts;
+	struct patch_opts o = { .an = test_opts };
 	size_t i, n, olen = load_corpus("docker-default-v19.03.0.bpf", orig), plen;
 	const struct arch_abi *const *abis = all_abis(&n);
 	struct seccomp_data d;
@@ -844,7 +853,7 @@ static void test_keep_number(void **state)
 	for (i = 0; i < N(cases); i++) {
 		o.keep_nr = cases[i].keep;
 		snprintf(what, sizeof(what), "docker v19.03, x86_64 keeps %u", cases[i].keep);
-		check_filter_opts(what, abis, 3, olen, &o);
+		check_filter_popts(what, abis, 3, olen, &o);
 		assert_int_equal(work.rep.abi[0].nranges, cases[i].nranges);
 		assert_memory_equal(work.rep.abi[0].ranges, cases[i].r,
 				    cases[i].nranges * sizeof(cases[i].r[0]));
@@ -857,13 +866,13 @@ static void test_keep_number(void **state)
 	}
 
 	/* the hazard: clone3 changes, rseq refused */
-	assert_int_equal(patch_filter(orig, olen, abis, 3, &test_opts, &work, &plen), 0);
+	assert_int_equal(patch_an(orig, olen, abis, 3, &test_opts, &work, &plen), 0);
 	assert_true(patch_threads_abort(orig, olen, work.out, plen, AUDIT_ARCH_X86_64, 435, 334));
 	o.keep_nr = 435;
 	assert_int_equal(patch_filter(orig, olen, abis, 3, &o, &work, &plen), 0);
 	assert_false(patch_threads_abort(orig, olen, work.out, plen, AUDIT_ARCH_X86_64, 435, 334));
 	/* no hazard when the filter lets "rseq" through (nr 0, read, is allowed) */
-	assert_int_equal(patch_filter(orig, olen, abis, 3, &test_opts, &work, &plen), 0);
+	assert_int_equal(patch_an(orig, olen, abis, 3, &test_opts, &work, &plen), 0);
 	assert_false(patch_threads_abort(orig, olen, work.out, plen, AUDIT_ARCH_X86_64, 435, 0));
 	(void)n;
 }
@@ -875,7 +884,7 @@ static size_t patched_len(size_t olen, const struct analyze_opts *o)
 	size_t na, plen;
 	const struct arch_abi *const *every = all_abis(&na);
 
-	assert_int_equal(patch_filter(orig, olen, every, na, o, &work, &plen), 0);
+	assert_int_equal(patch_an(orig, olen, every, na, o, &work, &plen), 0);
 	if (plen)
 		return plen;
 	memcpy(work.out, orig, olen * sizeof(orig[0]));
@@ -1015,14 +1024,14 @@ static void test_shared_pass(void **state)
  */
 static void check_allow(size_t olen, const uint32_t *allow, size_t nallow)
 {
-	struct analyze_opts o = test_opts;
+	struct patch_opts o = { .an = test_opts };
 	size_t n, i, k, plen;
 	const struct arch_abi *all = arch_all(&n);
 	const struct arch_abi *x86_64 = arch_by_name("x86_64");
 	unsigned long allowed = 0;
 	uint32_t nr;
 
-	o.allow = allow;
+	memcpy(o.allow, allow, nallow * sizeof(allow[0]));
 	o.nallow = nallow;
 	o.allow_audit = AUDIT_ARCH_X86_64;
 	assert_int_equal(patch_filter(orig, olen, &x86_64, 1, &o, &work, &plen), 0);
@@ -1041,7 +1050,7 @@ static void check_allow(size_t olen, const uint32_t *allow, size_t nallow)
 			if (listed) {
 				assert_int_equal(got, SECCOMP_RET_ALLOW);
 				allowed++;
-			} else if (got != want && (!oracle_may_stub(want, o.deny) || named ||
+			} else if (got != want && (!oracle_may_stub(want, o.an.deny) || named ||
 						    got != RET_ENOSYS)) {
 				fail_msg("%s nr %u: original %#x, patched %#x", all[i].name,
 					 nr, want, got);

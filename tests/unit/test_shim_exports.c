@@ -19,24 +19,23 @@ static void test_exports(void **state)
 		strncat(names, name + 1, sizeof(names) - strlen(names) - 1);
 	}
 	assert_int_equal(pclose(p), 0);
-	assert_string_equal(names, "prctl\nseccomp_load\nsyscall\n");
+	assert_string_equal(names, "prctl\nseccomp_load\nsigaction\nsignal\nsyscall\n");
 }
 
 static void test_log_line(void **state)
 {
 	static struct patch_work work;
 	static struct sock_filter f[CBPF_MAX_INSNS];
-	struct conf_settings set;
-	struct log_event ev = { "prctl", 0, &work.rep, 0, 0, NULL, false, false };
+	struct patch_opts opts = { .an = test_opts };
+	struct log_event ev = { .via = "prctl", .opts = &opts, .rep = &work.rep };
 	size_t nn;
 	const struct arch_abi *const *native = arch_native(&nn);
 	char line[1024], want[128];
 
 	(void)state;
-	conf_defaults(&set);
 	ev.len = load_corpus("docker-default-v19.03.0.bpf", f);
-	assert_int_equal(patch_filter(f, ev.len, native, nn, &test_opts, &work, &ev.out_len), 0);
-	log_format(line, sizeof(line), &ev, &set);
+	assert_int_equal(patch_an(f, ev.len, native, nn, &test_opts, &work, &ev.out_len), 0);
+	log_format(line, sizeof(line), &ev);
 	assert_non_null(strstr(line, "prctl filter of 880 instructions: patched, 15 stub"
 			       " instructions answer ENOSYS;"));
 	assert_non_null(strstr(line, "x86_64: nr 334-4095 (default 0x50001, largest known 333)"));
@@ -45,30 +44,30 @@ static void test_log_line(void **state)
 	assert_int_equal(line[strlen(line) - 1], '\n');
 
 	/* dry-run says what it would do; the configured errno is named */
-	set.mode = CONF_DRY_RUN;
-	set.err = EOPNOTSUPP;
-	log_format(line, sizeof(line), &ev, &set);
+	ev.dry_run = true;
+	opts.an.stub_ret = SECCOMP_RET_ERRNO | EOPNOTSUPP;
+	log_format(line, sizeof(line), &ev);
 	assert_non_null(strstr(line, "instructions: dry-run, forwarded untouched; would "
 			       "patch, 15 stub instructions would answer EOPNOTSUPP;"));
-	set.err = 4000;
-	log_format(line, sizeof(line), &ev, &set);
+	opts.an.stub_ret = SECCOMP_RET_ERRNO | 4000;
+	log_format(line, sizeof(line), &ev);
 	assert_non_null(strstr(line, "would answer 4000;"));
 
-	conf_defaults(&set);
+	ev.dry_run = false;
 	ev.len = load_corpus("flatpak-default.bpf", f);
 	ev.via = "seccomp";
-	assert_int_equal(patch_filter(f, ev.len, native, nn, &test_opts, &work, &ev.out_len), 0);
+	assert_int_equal(patch_an(f, ev.len, native, nn, &test_opts, &work, &ev.out_len), 0);
 	assert_int_equal(ev.out_len, 0);
-	log_format(line, sizeof(line), &ev, &set);
+	log_format(line, sizeof(line), &ev);
 	assert_non_null(strstr(line, "forwarded untouched (no ABI needs a stub)"));
 	assert_non_null(strstr(line, "x86_64: the default action is not a denial"));
 	/* a tiny buffer is filled, never overrun */
-	assert_int_equal(log_format(line, 8, &ev, &set), 7);
+	assert_int_equal(log_format(line, 8, &ev), 7);
 
 	/* not analysed at all */
 	ev.rep = NULL;
 	ev.note = "mode off";
-	log_format(line, sizeof(line), &ev, &set);
+	log_format(line, sizeof(line), &ev);
 	snprintf(want, sizeof(want), "seccomp filter of %zu instructions: forwarded "
 		 "untouched (mode off)\n", ev.len);
 	assert_non_null(strstr(line, want));

@@ -23,6 +23,7 @@
 #include "patch.h"
 #include "stub.h"
 #include "systab.h"
+#include "oracle.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
