@@ -6,7 +6,8 @@
  *
  * enable-system [--root DIR] [LIB]
  *   Refuses unless the configuration the library will read
- *   (ENOSTUB_SYSCONF, as a setuid program reads it) is usable, and LIB is
+ *   (ENOSTUB_SYSCONF, as a setuid program reads it) is usable (its
+ *   snapshot is then compiled, as check-config --compile does), and LIB is
  *   a shared object of this machine's kind, owned by root and writable by
  *   nobody else, in directories nobody else can change. The current file
  *   is kept as ld.so.preload.enostub-backup (no backup: there was no
@@ -246,6 +247,24 @@ static int sys_config(const struct sys_ctx *c)
 	}
 	printf("%s: ok, %zu program rule%s\n", path, f.nrules, f.nrules == 1 ? "" : "s");
 	return 0;
+}
+
+/* Once enabled: the configuration's snapshot, so that no process has to
+ * parse the file (check-config --compile). A failure only costs time. */
+static void sys_snapshot(const struct sys_ctx *c)
+{
+	char path[PATH_MAX * 2], err[CONF_ERR_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s%s", c->root, ENOSTUB_SYSCONF);
+	if (lstat(path, &st))
+		return;
+	if (conf_compile(path, err, sizeof(err)))
+		fprintf(stderr, "enostub: warning: %s: every process will parse the "
+			"configuration file itself\n", err);
+	else
+		printf("%s" CONF_SNAP_SUFFIX ": written: processes read it instead of "
+		       "parsing the file\n", path);
 }
 
 /* --root, LIB; the paths of ROOT/etc, open and locked. Return: 0, or the
@@ -567,6 +586,7 @@ static int sys_enable(const struct sys_ctx *c, const struct sys_file *cur)
 	}
 	printf("%s: added %s: every program started from now on loads it\n", c->preload,
 	       c->lib);
+	sys_snapshot(c);
 	if (cur->exists)
 		printf("the previous file is kept as %s: enostub disable-system puts it "
 		       "back\n", c->backup);

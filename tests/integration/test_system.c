@@ -337,6 +337,7 @@ static void refused(const char *path, const char *msg)
 	assert_true(has_text(&r, msg));
 	file_is(PRELOAD, orig);
 	file_is(BACKUP, NULL);
+	file_is("/etc/enostub.conf.snap", NULL);
 }
 
 /* A copy of the library at @path with @mode, owned by @uid. */
@@ -386,6 +387,9 @@ static void test_refused_libraries(void **state)
 	refused(path, "not a shared library for this machine");
 	snprintf(path, sizeof(path), "%s/missing.so", dir);
 	refused(path, "missing.so: No such file or directory");
+	/* with a usable configuration: a refused library compiles nothing */
+	write_file("/etc/enostub.conf", "mode = \"patch\";\n", 0644);
+	refused(path, "missing.so: No such file or directory");
 }
 
 /* A configuration every process would ignore refuses enable. */
@@ -403,10 +407,17 @@ static void test_refused_config(void **state)
 		"owned by root and not writable by group or others)\nenostub: not enabled");
 	assert_int_equal(chown("/etc/enostub.conf", 0, 0), 0);
 	{
+		char *check[] = { CLI_PATH, "check-config", "/etc/enostub.conf", NULL };
 		struct run r;
 
+		/* a usable file: enabled, and its snapshot compiled for every process */
 		assert_int_equal(enostub(&r, "enable-system", lib, NULL), 0);
 		assert_true(has_text(&r, "/etc/enostub.conf: ok, 0 program rules\n"));
+		assert_true(has_text(&r, "loads it\n/etc/enostub.conf.snap: written: processes "
+				     "read it instead of parsing the file\n"));
+		assert_int_equal(run_as(0, check, &r), 0);
+		assert_true(has(&r, "snapshot /etc/enostub.conf.snap: fresh: the library reads "
+				"it, not the file"));
 		new_process_gets("ENOSYS");
 	}
 }

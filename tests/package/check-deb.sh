@@ -14,9 +14,11 @@
 #     bad /etc/enostub.conf and leaves /etc/ld.so.preload alone; the
 #     installed enostub runs the helper with the installed library;
 #     enable-system with the library's built-in path makes a new process
-#     patched; installing the package again keeps it so; `dpkg -r` takes
-#     the line out (prerm), restoring the file byte for byte, and removes
-#     the library.
+#     patched and compiles the configuration's snapshot; installing the
+#     package again keeps it so and recompiles the snapshot (postinst);
+#     `dpkg -P` takes the line out (prerm), restoring the file byte for
+#     byte, removes the library and the snapshot (postrm), and keeps
+#     /etc/enostub.conf.
 #     Needs root; skipped with the reason otherwise.
 set -eu
 
@@ -105,6 +107,7 @@ dpkg -i "$deb" > "$scratch/dpkg-i.log" 2>&1 || { cat "$scratch/dpkg-i.log"; fail
 grep -q '^enostub: /etc/enostub.conf:1: mode: "fast" is not one of' "$scratch/dpkg-i.log" &&
 grep -q '^enostub: /etc/enostub.conf has the error above' "$scratch/dpkg-i.log" ||
 	fail "postinst did not warn about the configuration: $(cat "$scratch/dpkg-i.log")"
+[ ! -e /etc/enostub.conf.snap ] || fail "postinst compiled a configuration with an error"
 echo 'mode = "patch";' > /etc/enostub.conf
 [ "$(command -v enostub)" = /usr/bin/enostub ] || fail "enostub is not /usr/bin/enostub"
 [ "$(enostub --version)" = "enostub $version" ] || fail "enostub --version: $(enostub --version)"
@@ -120,24 +123,31 @@ grep -qx "/etc/ld.so.preload: added $lib: every program started from now on load
 	"$scratch/enable.log" || fail "enable-system: $(cat "$scratch/enable.log")"
 "$helper" prctl:builtin:old close_range | grep -qx close_range=ENOSYS ||
 	fail "a new process is not patched after enable-system"
-# an upgrade (the same package again) leaves it enabled
+enostub check-config /etc/enostub.conf | grep -q '^snapshot /etc/enostub.conf.snap: fresh' ||
+	fail "enable-system did not compile the snapshot"
+# an upgrade (the same package again) leaves it enabled and recompiles
 cp /etc/ld.so.preload "$scratch/preload.enabled"
+rm /etc/enostub.conf.snap
 dpkg -i "$deb" > "$scratch/dpkg-i.log" 2>&1 || { cat "$scratch/dpkg-i.log"; fail "dpkg -i again"; }
 cmp -s /etc/ld.so.preload "$scratch/preload.enabled" || fail "an upgrade changed /etc/ld.so.preload"
+enostub check-config /etc/enostub.conf | grep -q '^snapshot /etc/enostub.conf.snap: fresh' ||
+	fail "the postinst did not compile the snapshot"
 "$helper" prctl:builtin:old close_range | grep -qx close_range=ENOSYS ||
 	fail "a new process is not patched after an upgrade"
 
-dpkg -r enostub > "$scratch/dpkg-r.log" 2>&1 || { cat "$scratch/dpkg-r.log"; fail "dpkg -r"; }
+dpkg -P enostub > "$scratch/dpkg-r.log" 2>&1 || { cat "$scratch/dpkg-r.log"; fail "dpkg -P"; }
 grep -q "put back as it was before enable-system" "$scratch/dpkg-r.log" ||
 	fail "prerm: $(cat "$scratch/dpkg-r.log")"
-cmp -s /etc/ld.so.preload "$scratch/preload.orig" || fail "dpkg -r left /etc/ld.so.preload changed"
-[ ! -e /etc/ld.so.preload.enostub-backup ] || fail "the backup is left after dpkg -r"
-[ ! -e "$lib" ] && [ ! -e /usr/bin/enostub ] || fail "dpkg -r left files"
+cmp -s /etc/ld.so.preload "$scratch/preload.orig" || fail "dpkg -P left /etc/ld.so.preload changed"
+[ ! -e /etc/ld.so.preload.enostub-backup ] || fail "the backup is left after dpkg -P"
+[ ! -e "$lib" ] && [ ! -e /usr/bin/enostub ] || fail "dpkg -P left files"
+[ ! -e /etc/enostub.conf.snap ] || fail "dpkg -P left the snapshot"
+[ -e /etc/enostub.conf ] || fail "dpkg -P removed the administrator's /etc/enostub.conf"
 "$helper" prctl:builtin:old close_range 2>&1 | grep -qx close_range=EPERM ||
-	fail "a new process still gets the library after dpkg -r"
+	fail "a new process still gets the library after dpkg -P"
 EOF
 unshare -m --propagation private sh "$scratch/inside.sh" "$scratch" "$(realpath "$deb")" \
 	"$helper" "/usr/lib/$triplet/libenostub.so" "$version" ||
 	fail "the installed package failed (above)"
 echo "deb-check: installed with dpkg -i (overlays): postinst warns, enostub run, enable-system," \
-     "upgrade keeps it, dpkg -r restores /etc/ld.so.preload: ok"
+     "upgrade keeps it and recompiles the snapshot, dpkg -P restores /etc/ld.so.preload: ok"
