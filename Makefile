@@ -179,7 +179,8 @@ bench: deps
 	@rm -rf $(BENCH_CONF) && mkdir -p $(BENCH_CONF) && \
 	for c in plain fresh stale; do cp conf/enostub.conf $(BENCH_CONF)/$$c.conf; done && \
 	cp conf/examples/distro-wide.conf $(BENCH_CONF)/distro.conf && \
-	for c in fresh stale distro; do $(CLI) check-config --compile $(BENCH_CONF)/$$c.conf >/dev/null; done && \
+	echo "translate = true;" > $(BENCH_CONF)/translate.conf && \
+	for c in fresh stale distro translate; do $(CLI) check-config --compile $(BENCH_CONF)/$$c.conf >/dev/null; done && \
 	echo "# changed after its snapshot" >> $(BENCH_CONF)/stale.conf
 	tests/bench/bench tests/corpus $(CURDIR)/tests/bench/empty.so $(CURDIR)/$(LIB) \
 	  $(CURDIR)/$(BENCH_CONF)
