@@ -212,6 +212,9 @@ static size_t builtin_legacy(struct sock_filter *f, uint32_t deflt, bool mt, boo
 		SCMP_SYS(clone), SCMP_SYS(clone3), SCMP_SYS(mprotect), SCMP_SYS(rseq),
 		SCMP_SYS(set_robust_list), SCMP_SYS(futex), SCMP_SYS(madvise),
 		SCMP_SYS(wait4), SCMP_SYS(exit),
+		/* what the ASan runtime calls when a thread starts (make asan) */
+		SCMP_SYS(sched_getaffinity), SCMP_SYS(sigaltstack), SCMP_SYS(getrlimit),
+		SCMP_SYS(prlimit64), SCMP_SYS(mremap), SCMP_SYS(sched_yield),
 	};
 	static const int allow[] = {
 		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(close), SCMP_SYS(fstat),
