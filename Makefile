@@ -27,7 +27,7 @@ ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -Ishim $(WARN) $(CPPFLAGS) $(CF
 
 # Debian packages needed to build and test (installed by `make deps` as root).
 DEB_PKGS := gcc make pkg-config libseccomp-dev libconfig-dev libcmocka-dev \
-            bubblewrap python3
+            bubblewrap python3 busybox-static
 APT_GET  := DEBIAN_FRONTEND=noninteractive apt-get -y -qq -o DPkg::Lock::Timeout=600
 
 # Syscall tables: shim/systab_gen.h is generated from libseccomp's CSV data
@@ -59,15 +59,17 @@ UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_systab tests/unit/test_analyz
               tests/unit/test_trace_filter
 INTEG_TESTS := tests/integration/test_kernel tests/integration/test_config tests/integration/test_cli \
                tests/integration/test_secure \
-               tests/integration/test_trace
+               tests/integration/test_trace tests/integration/test_run_trace
 HELPER   := tests/integration/helper
 EARLY    := tests/integration/early.so
+TRACEE   := tests/integration/tracee
 DEMO     := tests/demo/demo
 BENCH    := tests/bench/bench tests/bench/empty.so
 
 TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
              -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"' \
-             -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"'
+             -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"' \
+             -DTRACEE_PATH='"$(CURDIR)/$(TRACEE)"'
 
 .PHONY: all deps check unit integration clients demo bench clean tables tables-check \
         install uninstall install-check mutants mutants-short
@@ -126,6 +128,12 @@ tests/unit/test_trace_filter: tests/unit/test_trace_filter.c tests/unit/*.h shim
 
 $(HELPER): tests/integration/helper.c
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@ -lseccomp -lpthread
+
+# statically linked: no preload library can see its filter installs
+$(TRACEE): tests/integration/tracee.c
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -static $< -o $@ -lpthread
+
+tests/integration/test_run_trace: $(TRACEE)
 
 $(EARLY): tests/integration/early.c
 	$(CC) -shared -fPIC -std=gnu11 $(WARN) $(CFLAGS) $< -o $@
@@ -220,7 +228,7 @@ install-check:
 	echo "install-check: install, run from the installed files, uninstall: ok"
 
 clean:
-	rm -f shim/*/*.o shim/*/*.d $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH) \
+	rm -f shim/*/*.o shim/*/*.d $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(TRACEE) $(DEMO) $(BENCH) \
 	  $(CLIENT_TESTS) $(CLIENT_BINS)
 
 # Sanitizers, valgrind and the fuzzer: their own rules, build dirs and packages.
