@@ -64,7 +64,7 @@ HELPER   := tests/integration/helper
 EARLY    := tests/integration/early.so
 TRACEE   := tests/integration/tracee
 DEMO     := tests/demo/demo
-BENCH    := tests/bench/bench tests/bench/empty.so
+BENCH    := tests/bench/bench tests/bench/empty.so tests/bench/trace_bench
 
 TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
              -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"' \
@@ -145,6 +145,9 @@ tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(C
 tests/bench/bench: tests/bench/bench.c tests/unit/oracle.h $(CORE_OBJ)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit $< $(CORE_OBJ) -o $@
 
+tests/bench/trace_bench: tests/bench/trace_bench.c
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@
+
 tests/bench/empty.so: tests/bench/empty.c
 	$(CC) -shared -fPIC $(CFLAGS) $< -o $@
 
@@ -179,9 +182,10 @@ demo: deps
 	@tests/demo/run-demo.sh $(LIB) $(DEMO) tests/corpus/docker-default-v19.03.0.bpf
 
 bench: deps
-	$(MAKE) $(LIB) $(BENCH)
+	$(MAKE) $(LIB) $(CLI) $(BENCH)
 	tests/bench/bench tests/corpus $(CURDIR)/tests/bench/empty.so $(CURDIR)/$(LIB) \
 	  $(CURDIR)/conf/enostub.conf
+	tests/bench/trace_bench $(CURDIR)/$(CLI) $(CURDIR)/tests/corpus/docker-default-v19.03.0.bpf
 
 # Mutation testing: every mutant of the soundness-critical files, or (in
 # make check) a fixed sample of those of analyze.c and stub.c, all of which
