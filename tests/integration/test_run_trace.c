@@ -65,6 +65,15 @@ static void tracee(enum how how, struct run *r, const char *opts, const char *st
 	run_argv(argv, env ? env : env_plain, r);
 }
 
+static void write_conf(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
 /* How many times @text occurs in the output. */
 static int count(const struct run *r, const char *text)
 {
@@ -284,6 +293,36 @@ static void test_mmap_proof(void **state)
 	assert_int_equal(count(&r, "scratch area of 36864 bytes mapped"), 1);
 }
 
+/* A stack of filters so full that only the original fits: the kernel
+ * refuses the patched one (ENOMEM), the tracer re-runs the call with the
+ * original, which goes in (as the library does). */
+static void test_full_stack(void **state)
+{
+	char dir[] = "/tmp/enostub-trace-XXXXXX", conf[128], opt[160];
+	struct run r;
+	const char *steps = "stackedge:" DOCKER_2019 " clone3";
+
+	(void)state;
+	tracee(PLAIN, &r, NULL, steps, NULL);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "load=ok"));
+	assert_true(has(&r, "clone3=EPERM"));
+
+	/* notices only: not a line for each of the ALLOW filters it takes */
+	assert_non_null(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/enostub.conf", dir);
+	snprintf(opt, sizeof(opt), "-c %s", conf);
+	write_conf(conf, "log = { target = \"stderr\"; level = \"notice\"; };\n");
+	tracee(TRACED, &r, opt, steps, NULL);
+	unlink(conf);
+	rmdir(dir);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "load=ok"));
+	assert_true(has(&r, "clone3=EPERM"));
+	assert_true(has_text(&r, "the kernel refused the patched filter with ENOMEM"));
+	assert_null(strstr(r.out, "regs=changed"));
+}
+
 /* ---- what passes through ---------------------------------------------- */
 
 /* The same steps give the same output with and without the tracer (log
@@ -379,15 +418,6 @@ static void test_x32(void **state)
 }
 
 /* ---- modes and configuration ------------------------------------------ */
-
-static void write_conf(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 static void test_modes(void **state)
 {
@@ -639,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_tsync),
 		cmocka_unit_test(test_scratch_replaced),
 		cmocka_unit_test(test_mmap_proof),
+		cmocka_unit_test(test_full_stack),
 		cmocka_unit_test(test_kernel_answers),
 		cmocka_unit_test(test_unproven),
 		cmocka_unit_test(test_foreign_trace),

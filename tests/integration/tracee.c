@@ -20,6 +20,9 @@
  *   bad loads:    bad:jump bad:null bad:fault bad:empty (the kernel refuses)
  *   probes:       clone3 (raw) i386-clone3 (int $0x80) pthread getppid
  *                 rseq (did glibc register rseq?)
+ *   full stack:   stackedge:FILTER  fill the filter stack with ALLOW filters
+ *                                   until FILTER just fits (the kernel's
+ *                                   32768 instructions), then install it (asm)
  *   threads:      threads:N:FILTER  N threads each install FILTER (asm) on
  *                                   themselves, then probe clone3 there
  *                 tsync:FILTER      a thread waits; the main thread installs
@@ -328,6 +331,72 @@ static void pthread_probe(void)
 	result("pthread", -err);
 }
 
+/* ---- a full filter stack --------------------------------------------- */
+
+/* An ALLOW filter of @len instructions (loads, then the return). */
+static long allow_filter(unsigned short len)
+{
+	static struct sock_filter f[MAX_INSNS];
+	struct sock_fprog prog = { len, f };
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++)
+		f[i] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0);
+	f[len - 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	return asm_seccomp(SYS_seccomp, 0, &prog);
+}
+
+/* Does an ALLOW filter of @len instructions still fit, and then @f (if
+ * not NULL)? Tried in a child, which inherits the stack. */
+static bool fits(unsigned short len, const struct sock_fprog *f)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0)
+		_exit(allow_filter(len) == 0 && (!f || asm_seccomp(SYS_seccomp, 0, f) == 0) ?
+		      0 : 1);
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	       WEXITSTATUS(st) == 0;
+}
+
+/* The longest ALLOW filter after which @f still fits, 0 if none. */
+static unsigned short room(const struct sock_fprog *f)
+{
+	unsigned short lo = 0, hi = MAX_INSNS, mid;
+
+	while (lo < hi) {
+		mid = (unsigned short)((lo + hi + 1) / 2);
+		if (fits(mid, f))
+			lo = mid;
+		else
+			hi = (unsigned short)(mid - 1);
+	}
+	return lo;
+}
+
+/* Fill the stack so that FILTER just fits, then install it. The kernel
+ * counts the instructions of the programs it made of each filter (not
+ * the classic ones), so the last ALLOW filter is found by trying. */
+static void stackedge(const char *spec)
+{
+	struct filter f;
+	struct sock_fprog prog;
+	unsigned short r;
+
+	load_filter(spec, &f);
+	prog.len = f.len;
+	prog.filter = f.insn;
+	while (room(NULL) == MAX_INSNS)
+		allow_filter(MAX_INSNS);
+	r = room(&prog);
+	if (r == 0 || allow_filter(r) != 0) {
+		say("stackedge=error\n");
+		return;
+	}
+	result("load", asm_seccomp(SYS_seccomp, 0, &prog));
+}
+
 /* threads:N:FILTER: each thread installs on itself, then probes. */
 struct job {
 	const char *spec;
@@ -556,6 +625,8 @@ int main(int argc, char **argv)
 			threads(s);
 		else if (strncmp(s, "tsync:", 6) == 0)
 			tsync(s);
+		else if (strncmp(s, "stackedge:", 10) == 0)
+			stackedge(s + 10);
 		else if (strncmp(s, "forkexec:", 9) == 0) {
 			forkexec(s, argv + i + 1);
 			break;
