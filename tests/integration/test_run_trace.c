@@ -147,6 +147,47 @@ static void test_i386(void **state)
 	assert_true(has(&r, "i386-clone3=ENOSYS"));
 }
 
+/* A real 32-bit process, its install through the vDSO (sysenter or
+ * syscall): compat sock_fprog, mmap2, and the re-run through int $0x80
+ * two bytes back. Built here; skipped where nothing can build or run it. */
+static void test_32bit_process(void **state)
+{
+	char dir[] = "/tmp/enostub-trace-XXXXXX", bin[128];
+	char *cc[] = { "/usr/bin/cc", "-m32", "-nostdlib", "-static", "-ffreestanding",
+		       "-fno-pic", "-fno-stack-protector", "-O1", "-o", bin,
+		       CORPUS_DIR "/../integration/tracee32.c", NULL };
+	char *plain[] = { bin, DOCKER_2019, NULL };
+	char *traced[] = { CLI_PATH, "run", "--trace", "-v", "--", bin, DOCKER_2019, NULL };
+	struct run r;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(bin, sizeof(bin), "%s/tracee32", dir);
+	run_argv(cc, env_plain, &r);
+	if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
+		rmdir(dir);
+		skip();	/* no 32-bit code generation here */
+	}
+	run_argv(plain, env_plain, &r);
+	if (!has(&r, "done=ok")) {
+		unlink(bin);
+		rmdir(dir);
+		skip();	/* a kernel without 32-bit support */
+	}
+	assert_true(has(&r, "load=ok"));
+	assert_true(has(&r, "clone3=EPERM"));
+
+	run_argv(traced, env_plain, &r);
+	unlink(bin);
+	rmdir(dir);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "load=ok"));
+	assert_true(has(&r, "clone3=ENOSYS"));
+	assert_null(strstr(r.out, "regs=changed"));
+	assert_true(has_text(&r, "]: seccomp (x86) filter of 880 instructions: patched"));
+	assert_int_equal(count(&r, "scratch area of 36864 bytes mapped"), 1);
+}
+
 /* Without log options, the tracer says nothing. */
 static void test_quiet(void **state)
 {
@@ -662,6 +703,7 @@ int main(void)
 		cmocka_unit_test(test_prctl),
 		cmocka_unit_test(test_inline_syscall),
 		cmocka_unit_test(test_i386),
+		cmocka_unit_test(test_32bit_process),
 		cmocka_unit_test(test_quiet),
 		cmocka_unit_test(test_fork_exec),
 		cmocka_unit_test(test_fork_inherits_scratch),
