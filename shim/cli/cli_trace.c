@@ -347,24 +347,40 @@ static int redirect(struct task *t, const struct trace_install *in, uint64_t add
 	return 0;
 }
 
+/* Why a read failed: an address the kernel faults on too, or a process
+ * this tracer may not read (not dumpable: PR_SET_DUMPABLE 0, a setuid
+ * program; a tracer without CAP_SYS_PTRACE). */
+static const char *unread(int rc, const char *what, int *level)
+{
+	*level = rc == -EFAULT ? CONF_INFO : CONF_NOTICE;
+	if (rc == -EFAULT)
+		return what;
+	return "the tracer may not read this process's memory (not dumpable, or "
+	       "privileged): run enostub as root to patch it";
+}
+
 /* The program of @in, read from the tracee into @prog. Return: its length,
- * 0 with *why set when it cannot be read or the kernel refuses it. */
+ * 0 with *why and *level set when it cannot be read or the kernel refuses
+ * it. */
 static size_t read_program(struct task *t, const struct trace_install *in,
-			   struct sock_filter *prog, const char **why)
+			   struct sock_filter *prog, const char **why, int *level)
 {
 	uint64_t filter;
 	uint16_t len;
+	int rc = tmem_fprog(t->tid, in, &len, &filter);
 
-	if (tmem_fprog(t->tid, in, &len, &filter)) {
-		*why = "its sock_fprog cannot be read: the kernel answers";
+	if (rc) {
+		*why = unread(rc, "its sock_fprog cannot be read: the kernel answers", level);
 		return 0;
 	}
+	*level = CONF_INFO;
 	if (len == 0 || len > CBPF_MAX_INSNS) {
 		*why = "the kernel refuses its length";
 		return 0;
 	}
-	if (tmem_read(t->tid, filter, prog, len * sizeof(*prog))) {
-		*why = "its program cannot be read: the kernel answers";
+	rc = tmem_read(t->tid, filter, prog, len * sizeof(*prog));
+	if (rc) {
+		*why = unread(rc, "its program cannot be read: the kernel answers", level);
 		return 0;
 	}
 	return len;
@@ -375,12 +391,12 @@ static void install(struct task *t, const struct trace_install *in)
 	static struct sock_filter prog[CBPF_MAX_INSNS];
 	static struct tpol_result r;
 	const char *why = NULL;
-	size_t len = read_program(t, in, prog, &why);
+	int rc, level = CONF_INFO;
+	size_t len = read_program(t, in, prog, &why, &level);
 	uint64_t addr;
-	int rc;
 
 	if (!len) {
-		untouched(t, in, 0, CONF_INFO, why);
+		untouched(t, in, 0, level, why);
 		return;
 	}
 	tpol_decide(&tr.pol, t->tid, in, prog, len, &r);

@@ -28,8 +28,11 @@
 int tmem_read(pid_t tid, uint64_t addr, void *buf, size_t n)
 {
 	struct iovec local = { buf, n }, remote = { (void *)(uintptr_t)addr, n };
+	ssize_t r = process_vm_readv(tid, &local, 1, &remote, 1, 0);
 
-	return process_vm_readv(tid, &local, 1, &remote, 1, 0) == (ssize_t)n ? 0 : -EFAULT;
+	if (r < 0 && errno != EFAULT)
+		return -errno;	/* EPERM: not dumpable to this tracer */
+	return r == (ssize_t)n ? 0 : -EFAULT;
 }
 
 int tmem_write(pid_t tid, uint64_t addr, const void *buf, size_t n)
@@ -58,8 +61,10 @@ int tmem_fprog(pid_t tid, const struct trace_install *in, uint16_t *len,
 	uint32_t p32;
 	size_t n = in->compat ? FPROG32_SIZE : FPROG64_SIZE;
 
-	if (tmem_read(tid, in->fprog, b, n))
-		return -EFAULT;
+	int rc = tmem_read(tid, in->fprog, b, n);
+
+	if (rc)
+		return rc;
 	memcpy(len, b, sizeof(*len));
 	if (in->compat) {
 		memcpy(&p32, b + 4, sizeof(p32));

@@ -37,7 +37,8 @@
 /**
  * tmem_read() - copy @n bytes at @addr of the tracee @tid into @buf
  * (process_vm_readv).
- * Return: 0, or -EFAULT if not all of them could be read.
+ * Return: 0, -EFAULT if not all of them could be read, or the error of
+ * process_vm_readv() (-EPERM: the tracer may not read this process).
  */
 int tmem_read(pid_t tid, uint64_t addr, void *buf, size_t n);
 
@@ -54,7 +55,8 @@ int tmem_write(pid_t tid, uint64_t addr, const void *buf, size_t n);
  * @in:  the install (its ABI says the layout)
  * @len, @filter: the program's length and address
  *
- * Return: 0, or -EFAULT (the kernel answers EFAULT itself then).
+ * Return: 0, or tmem_read()'s error (-EFAULT: the kernel answers EFAULT
+ * itself then).
  */
 int tmem_fprog(pid_t tid, const struct trace_install *in, uint16_t *len,
 	       uint64_t *filter);

@@ -623,7 +623,8 @@ static void run_nobody(char *const argv[], struct run *r)
 
 /* Not root: the child's filter needs no_new_privs, which the tracer sets
  * and says; the program (-n: it does not set it itself) can then install
- * its own filter too, which without it the kernel refuses (EACCES). */
+ * its own filter too, which without it the kernel refuses (EACCES). A
+ * process that is not dumpable cannot be read. */
 static void test_not_root(void **state)
 {
 	char *traced[] = { CLI_PATH, "run", "--trace", "-v", "--", TRACEE_PATH, "-n",
@@ -643,6 +644,18 @@ static void test_not_root(void **state)
 	assert_true(has(&r, "load=ok"));
 	assert_true(has(&r, "clone3=ENOSYS"));
 	assert_int_equal(count(&r, "filter of 880 instructions: patched"), 1);
+
+	/* a process that made itself not dumpable (sshd, browsers): a tracer
+	 * without CAP_SYS_PTRACE may not read it; the filter goes in untouched,
+	 * and the log says why */
+	traced[6] = "nodump";
+	run_nobody(traced, &r);
+	assert_exited_ok(&r);
+	assert_true(has(&r, "nodump=ok"));
+	assert_true(has(&r, "load=ok"));
+	assert_true(has(&r, "clone3=EPERM"));
+	assert_true(has_text(&r, "forwarded untouched (the tracer may not read this "
+			     "process's memory"));
 }
 
 /* ---- a real static binary from Debian --------------------------------- */

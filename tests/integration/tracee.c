@@ -35,6 +35,8 @@
  *                                   the parent prints "child=exit N"
  *                 ptrace            a child asks to be traced (PTRACE_TRACEME)
  *                 hold              print "ready", wait for a byte on stdin
+ *                 nodump            prctl(PR_SET_DUMPABLE, 0), as sshd and
+ *                                   browsers do
  *   scratch area: scratch:count      how many mappings look like enostub's
  *                                    (36 KiB, r--p, anonymous, its magic first)
  *                 scratch:unmap      unmap them
@@ -597,6 +599,8 @@ static bool probe(const char *s)
 		ptrace_probe();
 	else if (strcmp(s, "hold") == 0)
 		hold();
+	else if (strcmp(s, "nodump") == 0)
+		result("nodump", prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) ? -errno : 0);
 	else if (strncmp(s, "scratch:", 8) == 0)
 		scratch(s + 8);
 	else
