@@ -290,7 +290,7 @@ static void untouched(struct task *t, const struct trace_install *in, size_t len
 
 	tpol_untouched(&tr.pol, t->tid, in, len, why, &r);
 	r.level = level;
-	tpol_emit(&tr.pol, &r);
+	tpol_emit(&r);
 	resume(t, 0);
 }
 
@@ -402,7 +402,7 @@ static void install(struct task *t, const struct trace_install *in)
 	tpol_decide(&tr.pol, t->tid, in, prog, len, &r);
 	if (!r.out_len) {
 		remember(prog, len);
-		tpol_emit(&tr.pol, &r);
+		tpol_emit(&r);
 		resume(t, 0);
 		return;
 	}
@@ -423,7 +423,7 @@ static void install(struct task *t, const struct trace_install *in)
 		return;
 	}
 	remember(r.out, r.out_len);
-	tpol_emit(&tr.pol, &r);
+	tpol_emit(&r);
 	resume(t, 0);
 }
 
@@ -613,15 +613,14 @@ static void on_exec(pid_t pid)
 		t->tgid = pid;
 	}
 	scratch_set(pid, 0);
+	run_queue();	/* the old leader may have held the scratch area */
 }
 
-/* @tid has ended. */
+/* @tid has ended. A thread group leader is reported when its whole group
+ * has: the process's scratch area goes with it. */
 static void on_gone(pid_t tid, int status)
 {
-	struct task *t = task_of(tid, false);
-
-	if (t && t->tgid == tid)
-		scratch_set(tid, 0);
+	scratch_set(tid, 0);
 	if (tr.busy == tid)
 		tr.busy = 0;
 	task_drop(tid);

@@ -386,9 +386,8 @@ static void emit(const struct conf_settings *s, int level, const char *line)
 	}
 }
 
-void tpol_emit(const struct tpol *p, const struct tpol_result *r)
+void tpol_emit(const struct tpol_result *r)
 {
-	(void)p;
 	emit(&r->set, r->level, r->line);
 }
 

@@ -70,7 +70,7 @@ void tpol_untouched(struct tpol *p, pid_t tid, const struct trace_install *in,
 /**
  * tpol_emit() - write @r's line, if @r's settings log at its level.
  */
-void tpol_emit(const struct tpol *p, const struct tpol_result *r);
+void tpol_emit(const struct tpol_result *r);
 
 /**
  * tpol_note() - log one line about @tid at @level with the settings of
