@@ -27,7 +27,7 @@ ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -Ishim $(WARN) $(CPPFLAGS) $(CF
 
 # Debian packages needed to build and test (installed by `make deps` as root).
 DEB_PKGS := gcc make pkg-config libseccomp-dev libconfig-dev libcmocka-dev \
-            bubblewrap python3
+            bubblewrap python3 busybox-static
 APT_GET  := DEBIAN_FRONTEND=noninteractive apt-get -y -qq -o DPkg::Lock::Timeout=600
 
 # Syscall tables: shim/systab_gen.h is generated from libseccomp's CSV data
@@ -56,20 +56,23 @@ TEST_INC := -Ishim -Ishim/core -Ishim/config -Ishim/preload
 
 UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_systab tests/unit/test_analyze tests/unit/test_kver tests/unit/test_stub \
               tests/unit/test_translate \
-              tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf
+              tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf \
+              tests/unit/test_trace_filter
 INTEG_TESTS := tests/integration/test_kernel tests/integration/test_config tests/integration/test_cli \
                tests/integration/test_secure tests/integration/test_translate \
-               tests/integration/test_trace
+               tests/integration/test_trace tests/integration/test_run_trace
 HELPER   := tests/integration/helper
 STATIC_FSTAT := tests/integration/static_fstat
 EARLY    := tests/integration/early.so
+TRACEE   := tests/integration/tracee
 DEMO     := tests/demo/demo
-BENCH    := tests/bench/bench tests/bench/empty.so
+BENCH    := tests/bench/bench tests/bench/empty.so tests/bench/trace_bench
 
 TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
              -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"' \
              -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"' \
-             -DSTATIC_FSTAT_PATH='"$(CURDIR)/$(STATIC_FSTAT)"'
+             -DSTATIC_FSTAT_PATH='"$(CURDIR)/$(STATIC_FSTAT)"' \
+             -DTRACEE_PATH='"$(CURDIR)/$(TRACEE)"'
 
 .PHONY: all deps check unit integration clients demo bench clean tables tables-check \
         install uninstall install-check mutants mutants-short
@@ -120,12 +123,24 @@ tests/unit/%: tests/unit/%.c tests/unit/*.h $(UNIT_OBJ)
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit \
 	  $(TEST_DEFS) $< $(UNIT_OBJ) -o $@ $(LDFLAGS) $$(pkg-config --libs cmocka) -lseccomp
 
+# the child's filter of `enostub run --trace` is pure, but lives with the command
+tests/unit/test_trace_filter: tests/unit/test_trace_filter.c tests/unit/*.h shim/cli/trace.h \
+		$(UNIT_OBJ) shim/cli/trace_filter.o
+	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit \
+	  $(TEST_DEFS) $< $(UNIT_OBJ) shim/cli/trace_filter.o -o $@ $(LDFLAGS) $$(pkg-config --libs cmocka) -lseccomp
+
 $(HELPER): tests/integration/helper.c
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@ -lseccomp -lpthread
 
 # statically linked: a program the library cannot be loaded into
 $(STATIC_FSTAT): tests/integration/static_fstat.c
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -static $< -o $@
+
+# statically linked: no preload library can see its filter installs
+$(TRACEE): tests/integration/tracee.c
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -static $< -o $@ -lpthread
+
+tests/integration/test_run_trace: $(TRACEE)
 
 $(EARLY): tests/integration/early.c
 	$(CC) -shared -fPIC -std=gnu11 $(WARN) $(CFLAGS) $< -o $@
@@ -137,6 +152,9 @@ tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(C
 
 tests/bench/bench: tests/bench/bench.c tests/unit/oracle.h $(CORE_OBJ)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit $< $(CORE_OBJ) -o $@
+
+tests/bench/trace_bench: tests/bench/trace_bench.c
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@
 
 tests/bench/empty.so: tests/bench/empty.c
 	$(CC) -shared -fPIC $(CFLAGS) $< -o $@
@@ -184,6 +202,7 @@ bench: deps
 	echo "# changed after its snapshot" >> $(BENCH_CONF)/stale.conf
 	tests/bench/bench tests/corpus $(CURDIR)/tests/bench/empty.so $(CURDIR)/$(LIB) \
 	  $(CURDIR)/$(BENCH_CONF)
+	tests/bench/trace_bench $(CURDIR)/$(CLI) $(CURDIR)/tests/corpus/docker-default-v19.03.0.bpf
 
 # Mutation testing: every mutant of the soundness-critical files, or (in
 # make check) a fixed sample of those of analyze.c and stub.c, all of which
@@ -233,7 +252,7 @@ install-check:
 	echo "install-check: install, run from the installed files, uninstall: ok"
 
 clean:
-	rm -f shim/*/*.o shim/*/*.d $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH) \
+	rm -f shim/*/*.o shim/*/*.d $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(TRACEE) $(DEMO) $(BENCH) \
 	  $(STATIC_FSTAT) \
 	  $(CLIENT_TESTS) $(CLIENT_BINS)
 
