@@ -31,7 +31,7 @@ ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -Ishim $(WARN) $(CPPFLAGS) $(CF
 
 # Debian packages needed to build and test (installed by `make deps` as root).
 DEB_PKGS := gcc make pkg-config libseccomp-dev libconfig-dev libcmocka-dev \
-            bubblewrap python3
+            bubblewrap python3 busybox-static
 # `make deb` and its check: dpkg-buildpackage (dpkg-dev), dh (debhelper),
 # the implicit build dependency build-essential, lintian.
 DEB_PKGS += dpkg-dev debhelper build-essential lintian
@@ -63,20 +63,24 @@ TEST_INC := -Ishim -Ishim/core -Ishim/config -Ishim/preload
 
 UNIT_TESTS := tests/unit/test_cbpf tests/unit/test_systab tests/unit/test_analyze tests/unit/test_kver tests/unit/test_stub \
               tests/unit/test_translate \
-              tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf
+              tests/unit/test_property tests/unit/test_shim_exports tests/unit/test_conf \
+              tests/unit/test_trace_filter
 INTEG_TESTS := tests/integration/test_kernel tests/integration/test_config tests/integration/test_cli \
                tests/integration/test_secure tests/integration/test_translate \
-               tests/integration/test_trace tests/integration/test_system
+               tests/integration/test_trace tests/integration/test_run_trace \
+               tests/integration/test_system
 HELPER   := tests/integration/helper
 STATIC_FSTAT := tests/integration/static_fstat
 EARLY    := tests/integration/early.so
+TRACEE   := tests/integration/tracee
 DEMO     := tests/demo/demo
-BENCH    := tests/bench/bench tests/bench/empty.so
+BENCH    := tests/bench/bench tests/bench/empty.so tests/bench/trace_bench
 
 TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
              -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"' \
              -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"' \
-             -DSTATIC_FSTAT_PATH='"$(CURDIR)/$(STATIC_FSTAT)"'
+             -DSTATIC_FSTAT_PATH='"$(CURDIR)/$(STATIC_FSTAT)"' \
+             -DTRACEE_PATH='"$(CURDIR)/$(TRACEE)"'
 
 .PHONY: all deps check unit integration clients demo bench clean tables tables-check \
         install uninstall install-check mutants mutants-short deb deb-check
@@ -129,12 +133,25 @@ tests/unit/%: tests/unit/%.c tests/unit/*.h $(UNIT_OBJ)
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit \
 	  $(TEST_DEFS) $< $(UNIT_OBJ) -o $@ $(LDFLAGS) $$(pkg-config --libs cmocka) -lseccomp $(LDLIBS)
 
+# the child's filter of `enostub run --trace` is pure, but lives with the command
+tests/unit/test_trace_filter: tests/unit/test_trace_filter.c tests/unit/*.h shim/cli/trace.h \
+		$(UNIT_OBJ) shim/cli/trace_filter.o
+	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit \
+	  $(TEST_DEFS) $< $(UNIT_OBJ) shim/cli/trace_filter.o -o $@ $(LDFLAGS) $$(pkg-config --libs cmocka) -lseccomp \
+	  $(LDLIBS)
+
 $(HELPER): tests/integration/helper.c
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ -lseccomp -lpthread $(LDLIBS)
 
 # statically linked: a program the library cannot be loaded into
 $(STATIC_FSTAT): tests/integration/static_fstat.c
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -static $< -o $@ $(LDLIBS)
+
+# statically linked: no preload library can see its filter installs
+$(TRACEE): tests/integration/tracee.c
+	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -static $< -o $@ -lpthread $(LDLIBS)
+
+tests/integration/test_run_trace: $(TRACEE)
 
 $(EARLY): tests/integration/early.c
 	$(CC) -shared -fPIC -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ $(LDLIBS)
@@ -147,6 +164,9 @@ tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(C
 tests/bench/bench: tests/bench/bench.c tests/unit/oracle.h $(CORE_OBJ)
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit $< \
 	  $(CORE_OBJ) -o $@ $(LDFLAGS) $(LDLIBS)
+
+tests/bench/trace_bench: tests/bench/trace_bench.c
+	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ $(LDLIBS)
 
 tests/bench/empty.so: tests/bench/empty.c
 	$(CC) -shared -fPIC $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ $(LDLIBS)
@@ -190,10 +210,12 @@ bench: deps
 	@rm -rf $(BENCH_CONF) && mkdir -p $(BENCH_CONF) && \
 	for c in plain fresh stale; do cp conf/enostub.conf $(BENCH_CONF)/$$c.conf; done && \
 	cp conf/examples/distro-wide.conf $(BENCH_CONF)/distro.conf && \
-	for c in fresh stale distro; do $(CLI) check-config --compile $(BENCH_CONF)/$$c.conf >/dev/null; done && \
+	echo "translate = true;" > $(BENCH_CONF)/translate.conf && \
+	for c in fresh stale distro translate; do $(CLI) check-config --compile $(BENCH_CONF)/$$c.conf >/dev/null; done && \
 	echo "# changed after its snapshot" >> $(BENCH_CONF)/stale.conf
 	tests/bench/bench tests/corpus $(CURDIR)/tests/bench/empty.so $(CURDIR)/$(LIB) \
 	  $(CURDIR)/$(BENCH_CONF)
+	tests/bench/trace_bench $(CURDIR)/$(CLI) $(CURDIR)/tests/corpus/docker-default-v19.03.0.bpf
 
 # Mutation testing: every mutant of the soundness-critical files, or (in
 # make check) a fixed sample of those of analyze.c and stub.c, all of which
@@ -265,7 +287,7 @@ deb-check: deb $(HELPER)
 
 clean:
 	rm -rf $(DEB_DIR)
-	rm -f shim/*/*.o shim/*/*.d $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(DEMO) $(BENCH) \
+	rm -f shim/*/*.o shim/*/*.d $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(TRACEE) $(DEMO) $(BENCH) \
 	  $(STATIC_FSTAT) \
 	  $(CLIENT_TESTS) $(CLIENT_BINS)
 

@@ -65,6 +65,32 @@ $(ASAN_DIR)/tests/unit/%: tests/unit/%.c tests/unit/*.h $(ASAN_UNITOBJ) $(ASAN_L
 	  $(TEST_INC) -Itests/unit $(call asan_defs,$(CURDIR)/$(ASAN_LIB)) \
 	  $< $(ASAN_UNITOBJ) -o $@ $$(pkg-config --libs cmocka) -lseccomp
 
+# The child's filter of `enostub run --trace` lives with the command.
+$(ASAN_DIR)/tests/unit/test_trace_filter: tests/unit/test_trace_filter.c tests/unit/*.h \
+		shim/cli/trace.h $(ASAN_UNITOBJ) $(ASAN_DIR)/shim/cli/trace_filter.o
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(ASAN_FLAGS) -Wno-missing-prototypes \
+	  $(TEST_INC) -Itests/unit $(call asan_defs,$(CURDIR)/$(ASAN_LIB)) \
+	  $< $(ASAN_UNITOBJ) $(ASAN_DIR)/shim/cli/trace_filter.o -o $@ $$(pkg-config --libs cmocka) -lseccomp
+
+# The command built with ASan and UBSan, for test_run_trace, where the
+# code under test is the command itself (the tracer); the traced programs
+# stay plain.
+ASAN_CLI    = $(ASAN_DIR)/$(CLI)
+ASAN_CLIOBJ = $(CLI_OBJ:%=$(ASAN_DIR)/%) $(CONF_OBJ:%=$(ASAN_DIR)/%) $(ASAN_CORE)
+
+-include $(CLI_OBJ:%.o=$(ASAN_DIR)/%.d)
+
+$(ASAN_CLI): $(ASAN_CLIOBJ)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $^
+
+$(ASAN_DIR)/tests/integration/test_run_trace: tests/integration/test_run_trace.c \
+		tests/integration/runner.h $(ASAN_CLI) $(ASAN_LIB) $(TRACEE)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(ASAN_FLAGS) -Wno-missing-prototypes $(TEST_INC) \
+	  $(subst "$(CURDIR)/$(CLI)","$(CURDIR)/$(ASAN_CLI)",$(call asan_defs,$(ASAN_RT):$(CURDIR)/$(ASAN_LIB))) \
+	  $< -o $@ $$(pkg-config --libs cmocka)
+
 # Plain programs, as in the normal build (see above).
 $(ASAN_HELPER): tests/integration/helper.c
 	@mkdir -p $(@D)

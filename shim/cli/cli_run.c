@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "config/conf.h"
+#include "trace.h"
 
 #ifndef ENOSTUB_LIB
 #define ENOSTUB_LIB "/usr/local/lib/libenostub.so"
@@ -23,7 +24,7 @@
 #define RSEQ_TUNABLE "glibc.pthread.rseq"
 
 static const char run_usage[] =
-	"usage: enostub run [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]\n";
+	"usage: enostub run [--trace] [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]\n";
 
 /* The library next to this executable (a build tree), in ../lib from it
  * (an install, wherever it was moved), else where it was installed. */
@@ -125,10 +126,11 @@ int cli_run(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-rseq", no_argument, NULL, 'r' },
+		{ "trace", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *conf = NULL;
-	bool dry = false, verbose = false, no_rseq = false;
+	bool dry = false, verbose = false, no_rseq = false, trace = false;
 	char lib[PATH_MAX], confabs[PATH_MAX];
 	int c;
 
@@ -139,6 +141,7 @@ int cli_run(int argc, char **argv)
 		case 'n': dry = true; break;
 		case 'v': verbose = true; break;
 		case 'r': no_rseq = true; break;
+		case 't': trace = true; break;
 		default:
 			fputs(run_usage, stderr);
 			return 2;
@@ -147,6 +150,14 @@ int cli_run(int argc, char **argv)
 	if (optind >= argc) {
 		fputs(run_usage, stderr);
 		return 2;
+	}
+	if (trace) {
+		/* no library: the tracer patches (shim/cli/cli_trace.c) */
+		struct trace_opts to = { conf, dry, verbose };
+
+		if (config_for(conf, argv[optind], &no_rseq) || (no_rseq && disable_rseq()))
+			return 1;
+		return trace_run(&to, argv + optind);
 	}
 	if (library_path(lib, sizeof(lib)) || config_for(conf, argv[optind], &no_rseq))
 		return 1;

@@ -2,7 +2,7 @@
 /*
  * enostub: the command-line tool.
  *
- *   enostub run [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]
+ *   enostub run [--trace] [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]
  *   enostub inspect FILE.bpf [--arch A] [--strategy S] [--baseline V] [--no-fallback]
  *                   [--summary] [--json]
  *   enostub patch IN.bpf OUT.bpf [--arch A] [--strategy S] [--baseline V] [--no-fallback]
@@ -31,7 +31,7 @@
 #endif
 
 static const char usage[] =
-	"usage: enostub run [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]\n"
+	"usage: enostub run [--trace] [-c CONFIG] [--dry-run] [-v] [--no-rseq] [--] CMD [ARG...]\n"
 	"       enostub inspect FILE.bpf [--arch A[,B]] [--strategy S] [--baseline V]\n"
 	"                       [--no-fallback] [--summary] [--json] [CONF]\n"
 	"       enostub patch IN.bpf OUT.bpf|- [--arch A[,B]] [--strategy S] [--baseline V]\n"
@@ -44,7 +44,10 @@ static const char usage[] =
 	"\n"
 	"run           start CMD with libenostub.so preloaded (-c: its configuration,\n"
 	"              --dry-run: log what would change and install filters untouched,\n"
-	"              -v: log to stderr, --no-rseq: GLIBC_TUNABLES=glibc.pthread.rseq=0)\n"
+	"              -v: log to stderr, --no-rseq: GLIBC_TUNABLES=glibc.pthread.rseq=0;\n"
+	"              --trace: no library: enostub traces CMD and its children and\n"
+	"              patches every filter they install, static binaries and raw\n"
+	"              system calls included)\n"
 	"inspect       disassemble a raw cBPF filter with syscall and action names,\n"
 	"              and tell what enostub would stub and why (S: max-known or\n"
 	"              kernel-version; V: auto or a release such as 5.4;\n"

@@ -747,6 +747,15 @@ static bool terminated(const char *s, size_t size)
 	return memchr(s, '\0', size) != NULL;
 }
 
+/* A bool as stored: 0 or 1 (any other byte would be undefined). */
+static bool bool_ok(const bool *b)
+{
+	uint8_t v;
+
+	memcpy(&v, b, 1);
+	return v <= 1;
+}
+
 /* Every value one the parser can produce: a damaged or forged snapshot
  * must not give the library a setting the file could not. */
 static bool settings_valid(const struct conf_settings *s)
@@ -760,7 +769,8 @@ static bool settings_valid(const struct conf_settings *s)
 	    p->nallow > POLICY_MAX_ALLOW || p->fallback > POLICY_FB_LIST ||
 	    p->nfallback > POLICY_MAX_FALLBACK || s->target > CONF_LOG_FILE ||
 	    s->level > CONF_INFO || !terminated(s->log_path, sizeof(s->log_path)) ||
-	    (s->target == CONF_LOG_FILE && s->log_path[0] != '/'))
+	    (s->target == CONF_LOG_FILE && s->log_path[0] != '/') ||
+	    !bool_ok(&p->rseq_guard) || !bool_ok(&p->translate) || !bool_ok(&s->no_rseq))
 		return false;
 	for (i = 0; i < p->nallow; i++)
 		if (!systab_by_nr(abi, abi->nr_base + p->allow[i]))
@@ -778,7 +788,7 @@ static bool file_valid(const struct conf_file *f)
 	size_t i;
 
 	if (f->nrules > CONF_MAX_RULES || !terminated(f->name, sizeof(f->name)) ||
-	    !settings_valid(&f->global))
+	    !bool_ok(&f->any_exe) || !bool_ok(&f->any_comm) || !settings_valid(&f->global))
 		return false;
 	for (i = 0; i < f->nrules; i++) {
 		const struct conf_rule *r = &f->rule[i];

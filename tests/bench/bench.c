@@ -70,7 +70,8 @@ static double spawn_true(const char *preload, const char *conf)
 
 /* @confdir holds enostub.conf copies: plain.conf (no snapshot),
  * fresh.conf (a fresh one), stale.conf (changed after its snapshot) and
- * distro.conf (the distro-wide example: rules by exe and comm, syslog). */
+ * distro.conf (the distro-wide example: rules by exe and comm, syslog),
+ * translate.conf (translate = true: a SIGSYS handler in every process). */
 static void bench_startup(const char *empty, const char *shim, const char *confdir)
 {
 	static const struct {
@@ -84,6 +85,7 @@ static void bench_startup(const char *empty, const char *shim, const char *confd
 		{ "  + file, fresh snapshot", "fresh.conf", 2 },
 		{ "  + file, stale snapshot", "stale.conf", 2 },
 		{ "  + distro-wide, fresh", "distro.conf", 2 },
+		{ "  + translate = true, fresh", "translate.conf", 2 },
 	};
 	enum { NV = sizeof(v) / sizeof(v[0]) };
 	const char *lib[] = { NULL, empty, shim };

@@ -609,8 +609,13 @@ static void test_snapshot(void **state)
 	assert_non_null(strstr(st.note, "e.conf.snap is damaged: parsed "));
 	assert_int_equal(st.set.pol.mode, POLICY_DRY_RUN);	/* from the file */
 	buf[mode_at] = POLICY_PATCH;
+	buf[sizeof(struct snap_head) + offsetof(struct conf_file, global.pol.translate)] = 2;
+	put_snap(sp, buf, n, true);
+	assert_int_equal(conf_snapshot(path, &sb, false, &snap), -EINVAL);	/* a bool of 2 */
+	buf[sizeof(struct snap_head) + offsetof(struct conf_file, global.pol.translate)] = 1;
 	put_snap(sp, buf, n, true);
 	assert_int_equal(conf_snapshot(path, &sb, false, &snap), 0);
+	assert_true(snap.global.pol.translate);
 
 	/* secure mode trusts it as it trusts the file */
 	assert_int_equal(chown(sp, 65534, 65534), 0);
