@@ -17,6 +17,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "core/report.h"
 #include "core/systab.h"
 #include "trace_mem.h"
 
@@ -175,75 +176,13 @@ static void add_via(struct buf *b, const struct trace_install *in, size_t len)
 	add(b, ": ");
 }
 
-/* ", fallback-safe: clone3 close_range" */
-static void add_fallback(struct buf *b, const struct patch_report *rep,
-			 const struct analyze_abi *a)
+/* What the patch did, in the library's words (core/report.h). */
+static void add_outcome(struct buf *b, const struct patch_opts *opts,
+			const struct patch_report *rep, int rc, size_t out_len,
+			const struct conf_settings *s)
 {
-	const struct systab_ent *t;
-	size_t i, n, k = 0;
-
-	if (!a->nfallback)
-		return;
-	t = systab_abi(a->abi, &n);
-	for (i = 0; i < n; i++) {
-		if (analyze_by_fallback(a, rep->fallback, rep->nfallback, &t[i]))
-			add(b, "%s%s", k++ ? " " : ", fallback-safe: ", systab_name(&t[i]));
-	}
-}
-
-/* "; x86_64: nr 334-4095 (default 0x50001, largest known 333)" per ABI */
-static void add_abis(struct buf *b, const struct patch_report *rep, bool stubbed)
-{
-	char kv[8];
-	size_t i, j;
-
-	for (i = 0; i < rep->nabis; i++) {
-		const struct analyze_abi *a = &rep->abi[i];
-		const bool hex = a->abi->nr_base >= 0x10000;
-
-		if (stubbed != (a->verdict == ANALYZE_STUB))
-			continue;
-		add(b, "; %s: ", a->abi->name);
-		if (!stubbed) {
-			add(b, "%s", a->why);
-			continue;
-		}
-		for (j = 0; j < a->nranges; j++)
-			add(b, hex ? "%s%#x-%#x" : "%s%u-%u", j ? "," : "nr ",
-			    a->ranges[j].lo, a->ranges[j].hi);
-		add(b, hex ? " (default %#x, largest known %#x" :
-		    " (default %#x, largest known %u", a->deflt, a->max_known);
-		if (a->strategy == ANALYZE_KERNEL_VERSION)
-			add(b, ", baseline %s, %u newer syscalls below it",
-			    systab_kver_str(a->baseline, kv), a->nadded);
-		add_fallback(b, rep, a);
-		add(b, ")");
-	}
-	if (stubbed && rep->narrowed)
-		add(b, "; %s", rep->why);
-}
-
-/* What the patch did, in the library's words. */
-static void add_outcome(struct buf *b, const struct patch_report *rep, int rc,
-			size_t out_len, const struct conf_settings *s)
-{
-	char num[16];
-	const char *err = conf_errno_name(s->pol.err, num, sizeof(num));
-
-	if (out_len && s->pol.mode == POLICY_DRY_RUN)
-		add(b, "dry-run, forwarded untouched; would patch, %zu stub "
-		    "instructions would answer %s", rep->stub_len, err);
-	else if (out_len)
-		add(b, "patched, %zu stub instructions answer %s", rep->stub_len, err);
-	else
-		add(b, "forwarded untouched (%s%s)", rep->why,
-		    rc < 0 && rc != -EINVAL && rc != -E2BIG ? ", error" : "");
-	if (out_len)
-		add_abis(b, rep, true);
-	add_abis(b, rep, false);
-	if (rep->nallowed && out_len)
-		add(b, "; weakened as configured (allow_syscalls): %zu syscalls allowed "
-		    "whatever the filter says", rep->nallowed);
+	b->n = report_outcome(b->p, b->size, opts, rep, rc, out_len,
+			      s->pol.mode == POLICY_DRY_RUN);
 }
 
 /* patch_filter() with the program's policy (rseq_guard included). */
@@ -262,7 +201,7 @@ static int patch(struct tpol *p, pid_t tid, const struct trace_install *in,
 	abis = arch_native(&nabis);
 	opts_for(&s->pol, own, tmem_rseq_registered(tid), &opts);
 	rc = patch_filter(prog, len, abis, nabis, &opts, &p->work, out_len);
-	add_outcome(b, &p->work.rep, rc, rc ? 0 : *out_len, s);
+	add_outcome(b, &opts, &p->work.rep, rc, rc ? 0 : *out_len, s);
 	if (rc == 0 && *out_len && p->work.rep.guarded)
 		add(b, "; rseq_guard: clone3 left to the filter, because this thread "
 		    "registered rseq and the filter refuses it");

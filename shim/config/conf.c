@@ -960,16 +960,6 @@ void conf_load(struct conf_state *st, bool secure, const char *path)
 	}
 }
 
-const char *conf_errno_name(int err, char *buf, size_t size)
-{
-	const char *n = strerrorname_np(err);
-
-	if (n)
-		return n;
-	snprintf(buf, size, "%d", err);
-	return buf;
-}
-
 /* "true", "false" or ["clone3", ...] */
 static void describe_fallback(const struct policy *s, char *buf, size_t size)
 {

@@ -242,12 +242,4 @@ void conf_load(struct conf_state *st, bool secure, const char *path);
  */
 size_t conf_describe(const struct conf_settings *s, char *buf, size_t size);
 
-/**
- * conf_errno_name() - "ENOSYS" for 38; the number for unnamed values.
- * @err: errno value
- * @buf: room for a number, used when there is no name
- * @size: size of @buf
- */
-const char *conf_errno_name(int err, char *buf, size_t size);
-
 #endif /* ENOSTUB_CONF_H */

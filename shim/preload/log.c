@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include "log.h"
+#include "core/report.h"
 #include "core/systab.h"
 
 #include <errno.h>
@@ -162,155 +163,37 @@ static int prefix(char *buf, size_t size)
 				 program_invocation_short_name);
 }
 
-struct buf {
-	char *p;
-	size_t size, n;
-};
-
-static void add(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	if (b->n + 1 >= b->size)
-		return;
-	va_start(ap, fmt);
-	r = vsnprintf(b->p + b->n, b->size - b->n, fmt, ap);
-	va_end(ap);
-	if (r > 0)
-		b->n += (size_t)r < b->size - b->n ? (size_t)r : b->size - b->n - 1;
-}
-
-/* ", fallback-safe: clone3 close_range" */
-static void add_fallback(struct buf *b, const struct patch_report *rep,
-			 const struct analyze_abi *a)
-{
-	const struct systab_ent *t;
-	size_t i, n, k = 0;
-
-	if (!a->nfallback)
-		return;
-	t = systab_abi(a->abi, &n);
-	for (i = 0; i < n; i++) {
-		if (analyze_by_fallback(a, rep->fallback, rep->nfallback, &t[i]))
-			add(b, "%s%s", k++ ? " " : ", fallback-safe: ", systab_name(&t[i]));
-	}
-}
-
-static void add_abis(struct buf *b, const struct patch_report *rep, bool stubbed)
-{
-	char kv[8];
-	size_t i, j;
-
-	for (i = 0; i < rep->nabis; i++) {
-		const struct analyze_abi *a = &rep->abi[i];
-
-		if (stubbed != (a->verdict == ANALYZE_STUB))
-			continue;
-		add(b, "; %s: ", a->abi->name);
-		if (!stubbed) {
-			add(b, "%s", a->why);
-			continue;
-		}
-		for (j = 0; j < a->nranges; j++)
-			add(b, a->abi->nr_base >= 0x10000 ? "%s%#x-%#x" : "%s%u-%u",
-			    j ? "," : "nr ", a->ranges[j].lo, a->ranges[j].hi);
-		add(b, a->abi->nr_base >= 0x10000 ?
-		    " (default %#x, largest known %#x" : " (default %#x, largest known %u",
-		    a->deflt, a->max_known);
-		if (a->strategy == ANALYZE_KERNEL_VERSION)
-			add(b, ", baseline %s, %u newer syscalls below it",
-			    systab_kver_str(a->baseline, kv), a->nadded);
-		add_fallback(b, rep, a);
-		add(b, ")");
-	}
-	if (stubbed && rep->narrowed)
-		add(b, "; %s", rep->why);
-}
-
-/* "; weakened as configured (allow_syscalls): rseq allowed ..." */
-static void add_allowed(struct buf *b, const struct patch_opts *o)
-{
-	const struct arch_abi *all, *abi = NULL;
-	const struct systab_ent *e;
-	size_t n, i;
-
-	for (all = arch_all(&n), i = 0; i < n && !abi; i++)
-		abi = all[i].audit == o->allow_audit ? &all[i] : NULL;
-	add(b, "; weakened as configured (allow_syscalls):");
-	for (i = 0; i < o->nallow; i++) {
-		e = abi ? systab_by_nr(abi, o->allow[i]) : NULL;
-		add(b, " %s", e ? systab_name(e) : "?");
-	}
-	add(b, " allowed whatever the filter says");
-}
-
-/* "; trapped to translate: newfstatat, pselect6 (killed by the filter)" */
-static void add_translated(struct buf *b, const struct patch_report *rep,
-			   const struct patch_opts *o)
-{
-	const struct systab_ent *e;
-	size_t i;
-
-	add(b, "; trapped to translate into older calls the filter allows:");
-	for (i = 0; i < rep->ntranslated; i++) {
-		e = o && o->translate_abi ? systab_by_nr(o->translate_abi, rep->translated[i])
-					  : NULL;
-		add(b, "%s %s", i ? "," : "", e ? systab_name(e) : "?");
-	}
-}
-
 size_t log_format(char *out, size_t size, const struct log_event *ev)
 {
-	struct buf b = { out, size, 0 };
-	const struct patch_report *rep = ev->rep;
-	char num[16];
-	const char *err = ev->opts ? conf_errno_name((int)(ev->opts->an.stub_ret &
-				       SECCOMP_RET_DATA), num, sizeof(num)) : "";
+	size_t n;
 
 	if (size == 0)
 		return 0;
-	out[0] = '\0';
-	b.n = (size_t)prefix(out, size);
-	if (b.n >= size)
-		b.n = size - 1;
-	add(&b, "%s filter of %zu instructions: ", ev->via, ev->len);
-	if (!rep) {
-		add(&b, "forwarded untouched (%s)\n", ev->note);
-		return b.n;
+	n = (size_t)prefix(out, size);
+	n = n < size ? n : size - 1;
+	n += (size_t)snprintf(out + n, size - n, "%s filter of %zu instructions: ",
+			      ev->via, ev->len);
+	n = n < size ? n : size - 1;
+	if (!ev->rep) {
+		n += (size_t)snprintf(out + n, size - n, "forwarded untouched (%s)\n", ev->note);
+		return n < size ? n : size - 1;
 	}
-	if (ev->out_len && ev->dry_run)
-		add(&b, "dry-run, forwarded untouched; would patch, %zu stub "
-		    "instructions would answer %s", rep->stub_len, err);
-	else if (ev->out_len)
-		add(&b, "patched, %zu stub instructions answer %s", rep->stub_len, err);
-	else {
-		add(&b, "forwarded untouched (%s", rep->why);
-		if (ev->rc < 0 && ev->rc != -EINVAL && ev->rc != -E2BIG)
-			add(&b, ", error %d", -ev->rc);
-		add(&b, ")");
-	}
-	if (ev->out_len)
-		add_abis(&b, rep, true);
-	add_abis(&b, rep, false);
-	if (rep->nallowed && ev->out_len && ev->opts)
-		add_allowed(&b, ev->opts);
-	if (rep->ntranslated && ev->out_len)
-		add_translated(&b, rep, ev->opts);
-	if (rep->guarded)
-		add(&b, "; rseq_guard: clone3 left to the filter, because glibc "
-		    "registered rseq before this filter, which refuses it, and a "
-		    "thread started through clone would abort");
-	else if (rep->threads)
-		add(&b, "; warning: glibc registered rseq before this filter, which "
-		    "refuses it: if this process starts a thread before it execs, "
-		    "the thread aborts (remedies: %s)", lg.secure ?
-		    "a setuid program ignores GLIBC_TUNABLES, so in a rule for its "
-		    "exe, allow_syscalls = [\"rseq\"] or rseq_guard = true" :
-		    "GLIBC_TUNABLES=glibc.pthread.rseq=0 or enostub run --no-rseq, "
-		    "allow_syscalls = [\"rseq\"], or rseq_guard = true");
-	add(&b, "\n");
-	return b.n;
+	n = report_outcome(out, size, ev->opts, ev->rep, ev->rc, ev->out_len, ev->dry_run);
+	if (ev->rep->guarded)
+		n += (size_t)snprintf(out + n, size - n, "; rseq_guard: clone3 left to the "
+			"filter, because glibc registered rseq before this filter, which "
+			"refuses it, and a thread started through clone would abort");
+	else if (ev->rep->threads)
+		n += (size_t)snprintf(out + n, size - n, "; warning: glibc registered rseq "
+			"before this filter, which refuses it: if this process starts a "
+			"thread before it execs, the thread aborts (remedies: %s)", lg.secure ?
+			"a setuid program ignores GLIBC_TUNABLES, so in a rule for its "
+			"exe, allow_syscalls = [\"rseq\"] or rseq_guard = true" :
+			"GLIBC_TUNABLES=glibc.pthread.rseq=0 or enostub run --no-rseq, "
+			"allow_syscalls = [\"rseq\"], or rseq_guard = true");
+	n = n < size ? n : size - 1;
+	n += (size_t)snprintf(out + n, size - n, "\n");
+	return n < size ? n : size - 1;
 }
 
 size_t log_escape(char *out, size_t size, const char *in)
