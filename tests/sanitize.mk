@@ -101,7 +101,7 @@ $(ASAN_EARLY): tests/integration/early.c
 	$(CC) -shared -fPIC -std=gnu11 $(WARN) $(CFLAGS) $< -o $@
 
 $(ASAN_DIR)/tests/integration/%: tests/integration/%.c tests/integration/runner.h \
-		$(ASAN_LIB) $(ASAN_HELPER) $(ASAN_EARLY)
+		$(ASAN_LIB) $(ASAN_HELPER) $(ASAN_EARLY) $(STATIC_FSTAT) $(TRACEE)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $(ASAN_FLAGS) -Wno-missing-prototypes $(TEST_INC) \
 	  $(call asan_defs,$(ASAN_RT):$(CURDIR)/$(ASAN_LIB)) $< -o $@ $$(pkg-config --libs cmocka)

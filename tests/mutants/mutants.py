@@ -27,6 +27,7 @@ otherwise, 2 on a harness error.
 import argparse
 import concurrent.futures
 import hashlib
+import glob
 import os
 import random
 import re
@@ -217,8 +218,10 @@ def run(cmd, cwd, timeout, env=None):
 
 
 WARN = ["-Wall", "-Wextra", "-Wshadow", "-Wstrict-prototypes", "-Wmissing-prototypes"]
-CORE = ["shim/core/cbpf.c", "shim/core/arch.c", "shim/core/systab.c", "shim/core/analyze.c", "shim/core/stub.c",
-        "shim/core/patch.c", "shim/core/policy.c", "shim/config/conf.c", "shim/preload/log.c"]
+# Everything the unit tests link: the whole core, the configuration, the log.
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CORE = sorted(os.path.relpath(c, _ROOT) for c in glob.glob(os.path.join(_ROOT, "shim/core/*.c"))) + \
+    ["shim/config/conf.c", "shim/preload/log.c"]
 
 
 class Worker:
