@@ -21,27 +21,6 @@
 #include "core/systab.h"
 #include "trace_mem.h"
 
-/* A string builder that never overflows (cuts instead). */
-struct buf {
-	char *p;
-	size_t size, n;
-};
-
-static void add(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	if (b->n + 1 >= b->size)
-		return;
-	va_start(ap, fmt);
-	r = vsnprintf(b->p + b->n, b->size - b->n, fmt, ap);
-	va_end(ap);
-	if (r > 0)
-		b->n += (size_t)r < b->size - b->n ? (size_t)r : b->size - b->n - 1;
-}
 
 /* $ENOSTUB_MODE and $ENOSTUB_LOG (or the options that set them), by the
  * library's rules: a value it refuses makes the configuration unusable. */
@@ -157,27 +136,27 @@ static void opts_for(const struct policy *pol, const struct arch_abi *own, bool 
 }
 
 /* "enostub: COMM[TID]: " */
-static void prefix(struct buf *b, pid_t tid)
+static void prefix(struct report_buf *b, pid_t tid)
 {
 	char comm[CONF_COMM_MAX + 1];
 
 	proc_text(tid, "comm", comm, sizeof(comm));
-	add(b, "enostub: %s[%d]: ", comm[0] ? comm : "?", (int)tid);
+	report_add(b, "enostub: %s[%d]: ", comm[0] ? comm : "?", (int)tid);
 }
 
 /* "seccomp (x86) filter of 880 instructions: "; without @len (unread)
  * "seccomp (x86) filter: " */
-static void add_via(struct buf *b, const struct trace_install *in, size_t len)
+static void add_via(struct report_buf *b, const struct trace_install *in, size_t len)
 {
-	add(b, "%s%s%s%s filter", in->call == TRACE_PRCTL ? "prctl" : "seccomp",
+	report_add(b, "%s%s%s%s filter", in->call == TRACE_PRCTL ? "prctl" : "seccomp",
 	    in->compat ? " (" : "", in->compat ? in->abi->name : "", in->compat ? ")" : "");
 	if (len)
-		add(b, " of %zu instructions", len);
-	add(b, ": ");
+		report_add(b, " of %zu instructions", len);
+	report_add(b, ": ");
 }
 
 /* What the patch did, in the library's words (core/report.h). */
-static void add_outcome(struct buf *b, const struct patch_opts *opts,
+static void add_outcome(struct report_buf *b, const struct patch_opts *opts,
 			const struct patch_report *rep, int rc, size_t out_len,
 			const struct conf_settings *s)
 {
@@ -188,7 +167,7 @@ static void add_outcome(struct buf *b, const struct patch_opts *opts,
 /* patch_filter() with the program's policy (rseq_guard included). */
 static int patch(struct tpol *p, pid_t tid, const struct trace_install *in,
 		 const struct sock_filter *prog, size_t len, const struct conf_settings *s,
-		 size_t *out_len, struct buf *b)
+		 size_t *out_len, struct report_buf *b)
 {
 	const struct arch_abi *own = tmem_elf_abi(tid);
 	const struct arch_abi *const *abis;
@@ -203,10 +182,10 @@ static int patch(struct tpol *p, pid_t tid, const struct trace_install *in,
 	rc = patch_filter(prog, len, abis, nabis, &opts, &p->work, out_len);
 	add_outcome(b, &opts, &p->work.rep, rc, rc ? 0 : *out_len, s);
 	if (rc == 0 && *out_len && p->work.rep.guarded)
-		add(b, "; rseq_guard: clone3 left to the filter, because this thread "
+		report_add(b, "; rseq_guard: clone3 left to the filter, because this thread "
 		    "registered rseq and the filter refuses it");
 	else if (rc == 0 && *out_len && p->work.rep.threads)
-		add(b, "; warning: this thread registered rseq, which the filter refuses: "
+		report_add(b, "; warning: this thread registered rseq, which the filter refuses: "
 		    "if the process starts a thread before it execs, the thread aborts "
 		    "(remedies: enostub run --no-rseq, allow_syscalls = [\"rseq\"], "
 		    "or rseq_guard = true)");
@@ -216,7 +195,7 @@ static int patch(struct tpol *p, pid_t tid, const struct trace_install *in,
 void tpol_decide(struct tpol *p, pid_t tid, const struct trace_install *in,
 		 const struct sock_filter *prog, size_t len, struct tpol_result *r)
 {
-	struct buf b = { r->line, sizeof(r->line), 0 };
+	struct report_buf b = { r->line, sizeof(r->line), 0 };
 	size_t out_len = 0;
 	int rc;
 
@@ -227,16 +206,16 @@ void tpol_decide(struct tpol *p, pid_t tid, const struct trace_install *in,
 	prefix(&b, tid);
 	if (p->error[0]) {
 		r->level = CONF_ERROR;
-		add(&b, "configuration ignored, filters forwarded untouched: %s\n", p->error);
+		report_add(&b, "configuration ignored, filters forwarded untouched: %s\n", p->error);
 		return;
 	}
 	add_via(&b, in, len);
 	if (r->set.pol.mode == POLICY_OFF) {
-		add(&b, "forwarded untouched (mode off)\n");
+		report_add(&b, "forwarded untouched (mode off)\n");
 		return;
 	}
 	rc = patch(p, tid, in, prog, len, &r->set, &out_len, &b);
-	add(&b, "\n");
+	report_add(&b, "\n");
 	if (rc == 0 && out_len)
 		r->level = CONF_NOTICE;
 	if (rc || !out_len || r->set.pol.mode == POLICY_DRY_RUN)
@@ -248,7 +227,7 @@ void tpol_decide(struct tpol *p, pid_t tid, const struct trace_install *in,
 void tpol_untouched(struct tpol *p, pid_t tid, const struct trace_install *in,
 		    size_t len, const char *why, struct tpol_result *r)
 {
-	struct buf b = { r->line, sizeof(r->line), 0 };
+	struct report_buf b = { r->line, sizeof(r->line), 0 };
 
 	settings_of(p, tid, &r->set);
 	r->out = NULL;
@@ -256,7 +235,7 @@ void tpol_untouched(struct tpol *p, pid_t tid, const struct trace_install *in,
 	r->level = CONF_INFO;
 	prefix(&b, tid);
 	add_via(&b, in, len);
-	add(&b, "forwarded untouched (%s)\n", why);
+	report_add(&b, "forwarded untouched (%s)\n", why);
 }
 
 /* Append @line to the log file of @s (never through a symlink). */
@@ -303,7 +282,7 @@ void tpol_emit(const struct tpol_result *r)
 void tpol_note(struct tpol *p, pid_t tid, int level, const char *fmt, ...)
 {
 	char line[TPOL_LINE_MAX];
-	struct buf b = { line, sizeof(line), 0 };
+	struct report_buf b = { line, sizeof(line), 0 };
 	struct conf_settings s;
 	va_list ap;
 	int r;

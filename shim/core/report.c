@@ -8,14 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-struct buf {
-	char *p;
-	size_t size, n;
-};
-
-static void add(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add(struct buf *b, const char *fmt, ...)
+void report_add(struct report_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
@@ -29,8 +22,9 @@ static void add(struct buf *b, const char *fmt, ...)
 		b->n += (size_t)r < b->size - b->n ? (size_t)r : b->size - b->n - 1;
 }
 
+
 /* ", fallback-safe: clone3 close_range" */
-static void add_fallback(struct buf *b, const struct patch_report *rep,
+static void add_fallback(struct report_buf *b, const struct patch_report *rep,
 			 const struct analyze_abi *a)
 {
 	const struct systab_ent *t;
@@ -41,11 +35,11 @@ static void add_fallback(struct buf *b, const struct patch_report *rep,
 	t = systab_abi(a->abi, &n);
 	for (i = 0; i < n; i++) {
 		if (analyze_by_fallback(a, rep->fallback, rep->nfallback, &t[i]))
-			add(b, "%s%s", k++ ? " " : ", fallback-safe: ", systab_name(&t[i]));
+			report_add(b, "%s%s", k++ ? " " : ", fallback-safe: ", systab_name(&t[i]));
 	}
 }
 
-static void add_abis(struct buf *b, const struct patch_report *rep, bool stubbed)
+static void add_abis(struct report_buf *b, const struct patch_report *rep, bool stubbed)
 {
 	char kv[8];
 	size_t i, j;
@@ -55,29 +49,29 @@ static void add_abis(struct buf *b, const struct patch_report *rep, bool stubbed
 
 		if (stubbed != (a->verdict == ANALYZE_STUB))
 			continue;
-		add(b, "; %s: ", a->abi->name);
+		report_add(b, "; %s: ", a->abi->name);
 		if (!stubbed) {
-			add(b, "%s", a->why);
+			report_add(b, "%s", a->why);
 			continue;
 		}
 		for (j = 0; j < a->nranges; j++)
-			add(b, a->abi->nr_base >= 0x10000 ? "%s%#x-%#x" : "%s%u-%u",
+			report_add(b, a->abi->nr_base >= 0x10000 ? "%s%#x-%#x" : "%s%u-%u",
 			    j ? "," : "nr ", a->ranges[j].lo, a->ranges[j].hi);
-		add(b, a->abi->nr_base >= 0x10000 ?
+		report_add(b, a->abi->nr_base >= 0x10000 ?
 		    " (default %#x, largest known %#x" : " (default %#x, largest known %u",
 		    a->deflt, a->max_known);
 		if (a->strategy == ANALYZE_KERNEL_VERSION)
-			add(b, ", baseline %s, %u newer syscalls below it",
+			report_add(b, ", baseline %s, %u newer syscalls below it",
 			    systab_kver_str(a->baseline, kv), a->nadded);
 		add_fallback(b, rep, a);
-		add(b, ")");
+		report_add(b, ")");
 	}
 	if (stubbed && rep->narrowed)
-		add(b, "; %s", rep->why);
+		report_add(b, "; %s", rep->why);
 }
 
 /* "; weakened as configured (allow_syscalls): rseq allowed ..." */
-static void add_allowed(struct buf *b, const struct patch_opts *o)
+static void add_allowed(struct report_buf *b, const struct patch_opts *o)
 {
 	const struct arch_abi *all, *abi = NULL;
 	const struct systab_ent *e;
@@ -85,26 +79,26 @@ static void add_allowed(struct buf *b, const struct patch_opts *o)
 
 	for (all = arch_all(&n), i = 0; i < n && !abi; i++)
 		abi = all[i].audit == o->allow_audit ? &all[i] : NULL;
-	add(b, "; weakened as configured (allow_syscalls):");
+	report_add(b, "; weakened as configured (allow_syscalls):");
 	for (i = 0; i < o->nallow; i++) {
 		e = abi ? systab_by_nr(abi, o->allow[i]) : NULL;
-		add(b, " %s", e ? systab_name(e) : "?");
+		report_add(b, " %s", e ? systab_name(e) : "?");
 	}
-	add(b, " allowed whatever the filter says");
+	report_add(b, " allowed whatever the filter says");
 }
 
 /* "; trapped to translate: newfstatat, pselect6 (killed by the filter)" */
-static void add_translated(struct buf *b, const struct patch_report *rep,
+static void add_translated(struct report_buf *b, const struct patch_report *rep,
 			   const struct patch_opts *o)
 {
 	const struct systab_ent *e;
 	size_t i;
 
-	add(b, "; trapped to translate into older calls the filter allows:");
+	report_add(b, "; trapped to translate into older calls the filter allows:");
 	for (i = 0; i < rep->ntranslated; i++) {
 		e = o && o->translate_abi ? systab_by_nr(o->translate_abi, rep->translated[i])
 					  : NULL;
-		add(b, "%s %s", i ? "," : "", e ? systab_name(e) : "?");
+		report_add(b, "%s %s", i ? "," : "", e ? systab_name(e) : "?");
 	}
 }
 
@@ -122,7 +116,7 @@ size_t report_outcome(char *buf, size_t size, const struct patch_opts *opts,
 		      const struct patch_report *rep, int rc, size_t out_len, bool dry_run)
 {
 	size_t n = size ? strnlen(buf, size - 1) : 0;
-	struct buf b = { buf, size, n };
+	struct report_buf b = { buf, size, n };
 	char num[16];
 	const char *err = opts ? report_errno((int)(opts->an.stub_ret & SECCOMP_RET_DATA),
 					      num, sizeof(num)) : "";
@@ -131,15 +125,15 @@ size_t report_outcome(char *buf, size_t size, const struct patch_opts *opts,
 		return 0;
 	buf[n] = '\0';
 	if (out_len && dry_run)
-		add(&b, "dry-run, forwarded untouched; would patch, %zu stub "
+		report_add(&b, "dry-run, forwarded untouched; would patch, %zu stub "
 		    "instructions would answer %s", rep->stub_len, err);
 	else if (out_len)
-		add(&b, "patched, %zu stub instructions answer %s", rep->stub_len, err);
+		report_add(&b, "patched, %zu stub instructions answer %s", rep->stub_len, err);
 	else {
-		add(&b, "forwarded untouched (%s", rep->why);
+		report_add(&b, "forwarded untouched (%s", rep->why);
 		if (rc < 0 && rc != -EINVAL && rc != -E2BIG)
-			add(&b, ", error %d", -rc);
-		add(&b, ")");
+			report_add(&b, ", error %d", -rc);
+		report_add(&b, ")");
 	}
 	if (out_len)
 		add_abis(&b, rep, true);

@@ -12,6 +12,18 @@
 
 #include "patch.h"
 
+/* A line being written: never overflows, cuts instead. */
+struct report_buf {
+	char *p;
+	size_t size, n;
+};
+
+/**
+ * report_add() - append printf-style text to @b (cut at its size).
+ */
+void report_add(struct report_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /**
  * report_outcome() - "patched, 15 stub instructions answer ENOSYS; x86_64:
  * nr 334-4095 (default 0x50001, largest known 333); ...", or "dry-run,
