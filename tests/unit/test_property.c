@@ -389,6 +389,17 @@ static const struct shape shapes[] = {
 	{ "an argument branch over a number range", {
 		X86_ONLY, LD_NR, JGE(400, 0, 4), LD_ARG0, JEQ(0, 1, 0), EPERM_,
 		ALLOW, JEQ(5, 0, 1), ALLOW, EPERM_ }, 12, false },
+	{ "two jumps land on a load of scratch word 0, EPERM first", {
+		X86_ONLY, LD_NR, JGT(500, 1, 0), ALLOW,
+		LD_ARG0, JEQ(0, 0, 3), LD_IMM(RET_ERR), BPF_STMT(BPF_ST, 0), JA(4),
+		LD_IMM(SECCOMP_RET_ALLOW), BPF_STMT(BPF_ST, 0), JA(1), KILL,
+		BPF_STMT(BPF_LD | BPF_MEM, 0), RET_A }, 17, false },
+	/* the states of jump targets 13 and then 15 are stored; two more
+	 * jumps land on 13: merging there must leave 15's state alone */
+	{ "a merge at one jump target, another target's scratch word kept", {
+		X86_ONLY, LD_IMM(RET_ERR), BPF_STMT(BPF_ST, 0), LD_NR, JGT(500, 1, 0), ALLOW,
+		LD_ARG0, JEQ(1, 5, 0), JEQ(2, 2, 0), JEQ(3, 1, 1), KILL, JA(1), KILL,
+		BPF_STMT(BPF_LD | BPF_MEM, 0), RET_A }, 17, true },
 };
 
 static void test_shapes(void **state)
@@ -631,6 +642,20 @@ static size_t random_program(void)
 				       rng(room + 1));
 		}
 	} while (cbpf_validate(orig, n) != 0);
+	/* what the kernel ignores, never 0: jt and jf of all but the
+	 * conditional jumps, k where it is unused */
+	for (i = 0; i < n; i++) {
+		uint16_t c = orig[i].code;
+
+		if (BPF_CLASS(c) == BPF_JMP && BPF_OP(c) != BPF_JA)
+			continue;
+		orig[i].jt = (uint8_t)(i + 1);
+		orig[i].jf = (uint8_t)(2 * i + 1);
+		if (c == (BPF_MISC | BPF_TAX) || c == (BPF_MISC | BPF_TXA) ||
+		    c == (BPF_LD | BPF_W | BPF_LEN) || c == (BPF_LDX | BPF_W | BPF_LEN) ||
+		    c == (BPF_RET | BPF_A) || c == (BPF_ALU | BPF_NEG))
+			orig[i].k = (uint32_t)(i + 1) * 0x01010101u;
+	}
 	return n;
 }
 
