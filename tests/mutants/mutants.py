@@ -625,11 +625,10 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     muts = [m for f in a.files for m in mutants_of(root, f)]
     eq = load_list(root, "equivalent.txt")
-    known = load_list(root, "survivors.txt")
     if a.only:
         muts = [m for m in muts if m["id"] in a.only]
-    if a.sample:	# from those the suites are known to kill
-        muts = [m for m in muts if m["id"] not in eq and m["id"] not in known]
+    if a.sample:	# from those not marked equivalent
+        muts = [m for m in muts if m["id"] not in eq]
         muts = random.Random(a.seed).sample(muts, min(a.sample, len(muts)))
     if a.list:
         for m in muts:
@@ -682,10 +681,10 @@ def main():
     finally:
         shutil.rmtree(base, ignore_errors=True)
     save_killers(root, killers, results)
-    return report(muts, eq, known, results, a, time.time() - t0)
+    return report(muts, eq, results, a, time.time() - t0)
 
 
-def report(muts, eq, known, results, a, seconds):
+def report(muts, eq, results, a, seconds):
     bad = 0
     print("\n%-16s %6s %7s %9s %10s %10s %6s %8s" % ("file", "total", "killed", "survived",
           "equivalent", "stillborn", "score", "seconds"))
@@ -704,15 +703,12 @@ def report(muts, eq, known, results, a, seconds):
             bad += n["survived"]
     survivors = [m for m in muts if m["id"] not in eq and results[m["id"]][0] == "survived"]
     if survivors:
-        print("\nsurvivors (each a diff of one line; * known, in survivors.txt):")
+        print("\nsurvivors (each a diff of one line):")
         for m in survivors:
-            print("%s %s (%s:%d)%s\n  - %s\n  + %s" % ("*" if m["id"] in known else " ",
+            print("  %s (%s:%d)%s\n  - %s\n  + %s" % (
                   m["id"], m["file"], m["line"] + 1, ", " + results[m["id"]][1]
                   if results[m["id"]][1] else "", m["old"].strip(),
                   m["new"].strip() or "(deleted)"))
-    gone = [m for m in muts if m["id"] in known and results.get(m["id"], ("",))[0] == "killed"]
-    for m in gone:
-        print("now killed, take it out of survivors.txt: %s" % m["id"])
     print("\nmutants: %d run in %.0f s; %s" % (len(results), seconds,
           "every mutant that must be killed was killed" if not bad else
           "%d survivor(s) that must be killed" % bad))
