@@ -798,6 +798,7 @@ static void test_fallback_too_big(void **state)
 	assert_int_equal(patch_filter(orig, olen, &abi, 1, &o, &work, &plen), 0);
 	assert_int_equal(plen, CBPF_MAX_INSNS);
 	assert_true(work.rep.narrowed);
+	assert_int_equal(work.rep.nfallback, 0);
 	assert_int_equal(work.rep.abi[0].nfallback, 0);
 	assert_string_equal(work.rep.why, "patched with plain max-known: fallback-safe "
 			    "syscalls would exceed 4096 instructions");
