@@ -254,13 +254,13 @@ KIND_LIB = {"plain": "libcore.so", "asan": "libcore-asan.so", "fuzz": "libcore-f
 
 def cc_core(c, out, kind):
     """The command that compiles core file @c into @out (run in a tree)."""
+    soname = "-DLIBCONFIG_SONAME=\"%s\"" % os.environ.get("LIBCONFIG_SONAME", "libconfig.so.9")
     if kind == "fuzz":
         return ["clang", "-std=gnu11", "-fPIC", "-g", "-O1", "-fno-omit-frame-pointer",
                 "-fsanitize=fuzzer-no-link,address,undefined", "-fno-sanitize-recover=all",
-                "-Ishim", "-c", c, "-o", out]
+                "-Ishim", soname, "-c", c, "-o", out]
     return ["cc", "-std=gnu11", "-fPIC", "-O1"] + WARN + [
-        "-Werror", "-Ishim", "-DLIBCONFIG_SONAME=\"%s\"" %
-        os.environ.get("LIBCONFIG_SONAME", "libconfig.so.9"), "-c", c, "-o", out] + (
+        "-Werror", "-Ishim", soname, "-c", c, "-o", out] + (
         SANITIZE + ["-fno-omit-frame-pointer"] if kind == "asan" else [])
 
 
