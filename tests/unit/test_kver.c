@@ -424,6 +424,38 @@ static void test_fallback_one(void **state)
 }
 
 /*
+ * x32 told apart by "nr >= 0x40000000", which names x32's number 0
+ * (read) for the emulator: with a baseline older than every syscall
+ * (2.6, so read, 3.0, is newer), read keeps the filter's EPERM while the
+ * unnamed write and open answer ENOSYS. The same for MIPS o32 (4000).
+ */
+static void test_abi_base(void **state)
+{
+	static const struct sock_filter x32[] = {
+		LD_ARCH, JEQ(AUDIT_ARCH_X86_64, 1, 0), KILL,
+		LD_NR, JGE(0x40000000, 2, 0), JEQ(0, 3, 0), EPERM_,
+		JEQ(0x40000003, 1, 0), EPERM_, ALLOW,
+	};
+	static const struct sock_filter mipsel[] = {
+		LD_ARCH, JEQ(AUDIT_ARCH_MIPSEL, 1, 0), KILL,
+		LD_NR, JGE(4000, 1, 0), KILL, JEQ(4003, 0, 1), ALLOW, EPERM_,
+	};
+	struct analyze_opts o = test_opts;
+	const struct analyze_abi *a;
+	struct seccomp_data d = mkdata(AUDIT_ARCH_X86_64, 0x40000000);
+
+	(void)state;
+	o.strategy = ANALYZE_KERNEL_VERSION;
+	o.baseline = SYSTAB_KV(2, 6);
+	a = check_exact(x32, N(x32), arch_by_name("x32"), &o);
+	assert_int_equal(a->ranges[0].lo, 0x40000001);
+	assert_int_equal(cbpf_run(work.out, work.rep.stub_len + N(x32), &d),
+			 SECCOMP_RET_ERRNO | EPERM);
+	a = check_exact(mipsel, N(mipsel), arch_by_name("mipsel"), &o);
+	assert_int_equal(a->ranges[0].lo, 4001);
+}
+
+/*
  * The limit of ANALYZE_MAX_RANGES (64) per ABI. Naming every second
  * aarch64 syscall from the second on, up to the 2n-th, leaves n syscalls
  * between named ones, each a range, and the numbers above the 2n-th:
@@ -815,6 +847,7 @@ int main(void)
 		cmocka_unit_test(test_split_halves),
 		cmocka_unit_test(test_table_edges),
 		cmocka_unit_test(test_fallback_one),
+		cmocka_unit_test(test_abi_base),
 		cmocka_unit_test(test_range_limit),
 		cmocka_unit_test(test_range_limit_two_abis),
 		cmocka_unit_test(test_too_many_ranges),
