@@ -18,10 +18,15 @@ the library, and runs the tests, each cmocka test on its own
 core (test_cbpf, test_analyze, test_kver, test_stub) and the property test
 in its quick mode ($ENOSTUB_QUICK); with --full the whole property test
 too, with --fuzz the fuzz target for a fixed number of runs from a fixed
-seed. The test that killed a mutant last time runs first (remembered in
-build/mutants/killers.txt), the others cheapest first; a test that runs
-over 20 times its time on the unmutated core (at least 5 s) is stopped and
-the mutant counted killed (it hangs or crawls).
+seed. Only the tests that run the mutated line are run: the core is built
+once more with gcov and every test run on it (cached in build/mutants/ for
+the same sources); a mutant of a line no test runs survives at once, and
+--every-test turns the selection off. A mutant that passes every test meets
+the unit tests once more on the core built with ASan and UBSan, as make
+asan runs them. The test that killed a mutant last time runs first
+(remembered in build/mutants/killers.txt), the others cheapest first; a
+test that runs over 20 times its time on the unmutated core (at least 5 s)
+is stopped and the mutant counted killed (it hangs or crawls).
 
 A mutant is killed when a test fails or times out, survives when all pass,
 is stillborn when it does not compile (-Werror), and equivalent when
@@ -29,7 +34,8 @@ tests/mutants/equivalent.txt says no input can tell it apart (with the
 reason).
 
   tests/mutants/mutants.py [--files F...] [--sample N] [--seed S] [--jobs J]
-                           [--full] [--fuzz] [--list] [--only ID...] [--verbose]
+                           [--full] [--fuzz] [--every-test] [--list]
+                           [--only ID...] [--verbose]
 
 Exit status: 0 when every non-equivalent mutant of the files that must be
 fully killed (analyze.c, stub.c; all files with --sample) was killed, 1
@@ -437,6 +443,12 @@ class Build:
                     if ran:
                         covered.setdefault((f, ln), set()).add(st.name)
         os.makedirs(os.path.dirname(cache), exist_ok=True)
+        olds = sorted((os.path.join(os.path.dirname(cache), n)
+                       for n in os.listdir(os.path.dirname(cache))
+                       if n.startswith("coverage-") and n.endswith(".json")),
+                      key=os.path.getmtime)
+        for old in olds[:-5]:	# keep a few (file sets, sources) only
+            os.remove(old)
         with open(cache + ".tmp", "w") as fp:
             json.dump({"covered": {"%s|%d" % k: sorted(v) for k, v in covered.items()},
                        "lines": {k: sorted(v) for k, v in lines.items()}}, fp)
