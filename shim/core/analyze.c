@@ -619,6 +619,12 @@ static void classify(const struct analyze_abi *a, const struct systab_ent *t,
 		if (analyze_is_known(a, a->abi->nr_base + (uint32_t)i))
 			cls[i] = CLS_KEEP;
 	}
+	/* An ABI with a base (x32, MIPS) is told apart by "nr >= base". The
+	 * analysis does not count that as naming a syscall, but the emulator
+	 * (cbpf_run_named(), patch_verify()) does for the base number: it
+	 * keeps the filter's answer, never more than one number. */
+	if (a->abi->nr_base)
+		cls[0] = CLS_KEEP;
 }
 
 /* Add [lo, hi] (relative; trimmed to wanted numbers) where the filter is

@@ -178,7 +178,7 @@ static int build(size_t len, const struct arch_abi *const *abis, size_t nabis,
 	if (stub_build(rep->abi, nabis, opts->an.stub_ret, reset_a, work->out + ab + tb,
 		       ns) != (int)ns)
 		return -E2BIG;
-	rep->nallowed = ab ? opts->nallow : 0;
+	rep->nallowed = ab ? allow_count(opts) : 0;
 	return (int)(ab + tb + ns);
 }
 

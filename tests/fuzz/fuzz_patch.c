@@ -11,10 +11,12 @@
  * by default (native ABIs, the default denials, ENOSYS, nothing kept):
  *   opt[0]  ABIs: bits 0-1: 0 arch_native(), 1 every ABI, 2 a window of
  *           arch_all(), 3 one ABI; bit 2: reverse order; bits 3-7: first
- *   opt[1]  bits 0-5: window length - 1; bits 6-7: fallback-safe set,
- *           0 the built-in one (the default), 1 none, 2 every syscall
- *           name (the most ranges below the largest known number), 3 the
- *           built-in one
+ *   opt[1]  bits 0-4: window length - 1; bit 5: allow_syscalls, the
+ *           program's first (up to 8) compared constants, for the first
+ *           ABI's audit arch (its first number if there is none);
+ *           bits 6-7: fallback-safe set, 0 the built-in one (the default),
+ *           1 none, 2 every syscall name (the most ranges below the
+ *           largest known number), 3 the built-in one
  *   opt[2]  errno, low byte (0: ENOSYS)
  *   opt[3]  bits 0-3: errno, high bits; bit 4: kernel-version strategy;
  *           bits 5-7: its baseline, 0 auto, else one of 3.0 ... 6.19
@@ -27,7 +29,8 @@
  *
  * What is checked, for every input:
  *  - patch_filter() fails with -EINVAL exactly when cbpf_validate() refuses
- *    the program, with -E2BIG only when some ABI needed a stub, else 0;
+ *    the program, with -E2BIG only when some ABI needed a stub or an
+ *    allow block was asked for, else 0;
  *  - the result does not depend on what the work area held before (pure);
  *  - one of the ABIs analysed alone gets the verdict and ranges it got in
  *    patch_filter()'s shared pass;
@@ -40,7 +43,9 @@
  *    the oracle's verdict is never WEAKER (DESIGN.md invariant 1), no answer
  *    changes for a number the filter names on any of the paths tried, a
  *    changed answer lies in a range the report claims for that arch, and
- *    the kernel's constant-action cache is the same (invariant 3).
+ *    the kernel's constant-action cache is the same (invariant 3); except
+ *    that a number allow_syscalls lists is allowed, and cached as such
+ *    (the one deliberate weakening).
  * The data are drawn from a generator seeded by the input, so a saved
  * input replays exactly.
  */
@@ -61,6 +66,7 @@
 #define MAX_CONSTS 32           /* program constants used for data */
 #define MAX_ARCHES 8            /* architectures tried per input */
 #define MAX_NRS 512             /* numbers tried per architecture */
+#define MAX_ALLOW 8             /* allow_syscalls (the configuration's limit) */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -77,6 +83,8 @@ struct input {
 	uint64_t rng;                           /* xorshift state */
 	uint32_t consts[MAX_CONSTS];
 	size_t nconsts;
+	uint32_t allow[MAX_ALLOW];
+	size_t nallow;
 };
 
 static void die(const struct input *in, const char *what, const struct seccomp_data *d,
@@ -177,6 +185,32 @@ static void pick_fallback(struct analyze_opts *o, uint8_t which)
 		o->fallback = systab_fallback(&o->nfallback);
 }
 
+/* allow_syscalls: the program's compared constants, for the first ABI. */
+static void pick_allow(struct input *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->nconsts && i < MAX_ALLOW; i++)
+		in->allow[i] = in->consts[i];
+	in->nallow = i ? i : 1;
+	if (!i)
+		in->allow[0] = in->abis[0]->nr_base;
+	memcpy(in->opts.allow, in->allow, in->nallow * sizeof(in->allow[0]));
+	in->opts.nallow = in->nallow;
+	in->opts.allow_audit = in->abis[0]->audit;
+}
+
+/* Does allow_syscalls list (@arch, @nr)? */
+static bool allowed(const struct input *in, uint32_t arch, uint32_t nr)
+{
+	size_t i;
+
+	for (i = 0; arch == in->opts.allow_audit && i < in->nallow; i++)
+		if (in->allow[i] == nr)
+			return true;
+	return false;
+}
+
 /* The options, from the bytes after the last whole instruction. */
 static void pick_opts(struct input *in, const uint8_t *opt, size_t nopt)
 {
@@ -192,7 +226,7 @@ static void pick_opts(struct input *in, const uint8_t *opt, size_t nopt)
 		SYSTAB_KV(6, 19) };
 	uint8_t strat = opt_byte(opt, nopt, 3);
 
-	pick_abis(in, opt_byte(opt, nopt, 0), opt_byte(opt, nopt, 1) & 0x3f);
+	pick_abis(in, opt_byte(opt, nopt, 0), opt_byte(opt, nopt, 1) & 0x1f);
 	in->opts = (struct patch_opts){
 		.an.strategy = strat & 0x10 ? ANALYZE_KERNEL_VERSION : ANALYZE_MAX_KNOWN,
 		.an.baseline = baselines[strat >> 5],
@@ -204,6 +238,8 @@ static void pick_opts(struct input *in, const uint8_t *opt, size_t nopt)
 			   in->len ? in->prog[(which & 0x7f) % in->len].k + 1 : 0,
 	};
 	pick_fallback(&in->opts.an, opt_byte(opt, nopt, 1) >> 6);
+	if (opt_byte(opt, nopt, 1) & 0x20)
+		pick_allow(in);
 }
 
 /*
@@ -301,6 +337,8 @@ static size_t numbers(struct input *in, uint32_t arch, uint32_t *v)
 	}
 	for (i = 0; i < in->nconsts; i++)
 		add_around(v, &n, MAX_NRS, in->consts[i]);
+	for (i = 0; i < in->nallow; i++)
+		add_around(v, &n, MAX_NRS, in->allow[i]);
 	if (in->opts.keep)
 		add_around(v, &n, MAX_NRS, in->opts.keep_nr);
 	for (i = 0; i < N(special); i++)
@@ -395,6 +433,16 @@ static void check_nr(struct input *in, uint32_t arch, uint32_t nr)
 	memset(&d, 0, sizeof(d));
 	d.arch = arch;
 	d.nr = (int)nr;
+	if (allowed(in, arch, nr)) {
+		for (how = 0; how < 3; how++) {
+			fill_args(in, &d, how);
+			if (cbpf_run(work.out, in->plen, &d) != SECCOMP_RET_ALLOW)
+				die(in, "a number allow_syscalls lists is not allowed", &d, NULL);
+		}
+		if (!oracle_const_allow(work.out, in->plen, arch, nr))
+			die(in, "a number allow_syscalls lists is not cached as allowed", &d, NULL);
+		return;
+	}
 	for (how = 0; how < 3; how++) {
 		fill_args(in, &d, how);
 		stubbed |= check_data(in, &d, &c) == ORACLE_STUBBED;
@@ -506,8 +554,8 @@ static void run(struct input *in)
 		return;
 	if (rc == -EINVAL || !valid)
 		die(in, "patch_filter() and cbpf_validate() disagree", NULL, NULL);
-	if (rc == -E2BIG && !any_stub_verdict(&work.rep))
-		die(in, "-E2BIG without a stub to add", NULL, NULL);
+	if (rc == -E2BIG && !any_stub_verdict(&work.rep) && !in->nallow)
+		die(in, "-E2BIG without a stub or an allow block to add", NULL, NULL);
 	if (rc != 0 && rc != -E2BIG)
 		die(in, "patch_filter() returned an undocumented error", NULL, NULL);
 	check_pure(in, rc);
@@ -546,8 +594,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < size; i++)
 		h = (h ^ data[i]) * 0x100000001b3ULL;
 	in.rng = h | 1;
-	pick_opts(&in, opt, nopt);
 	collect_consts(&in);
+	pick_opts(&in, opt, nopt);
 	run(&in);
 	free(prog);
 	return 0;

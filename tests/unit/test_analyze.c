@@ -116,12 +116,21 @@ static const struct verdict_case verdicts[] = {
 	{ "nothing above the largest known", { LD_NR, JGT(ARCH_NR_SPAN - 1, 0, 1), ALLOW,
 	  EPERM_ }, 4, DENY, ANALYZE_FULL },
 	{ "no number compared at all", { EPERM_ }, 1, DENY, ANALYZE_NO_NUMBERS },
+	/* a branch on the number is followed both ways unless the whole
+	 * interval goes one way: here only 0xffffffff, or only 0, takes it */
+	{ "the number changed where only 0xffffffff goes", { LD_NR,
+	  JGE(0xffffffff, 0, 1), BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 1), JEQ(1, 0, 1), ALLOW,
+	  EPERM_ }, 6, DENY, ANALYZE_UNSURE },
+	{ "the number changed where only 0 goes", { LD_NR, JEQ(0, 0, 3),
+	  BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 1), JEQ(1, 0, 1), ALLOW, EPERM_ }, 6, DENY,
+	  ANALYZE_UNSURE },
 };
 
 static void test_verdicts(void **state)
 {
+	const struct arch_abi *x86_64 = arch_by_name("x86_64");
 	struct analyze_opts o = test_opts;
-	struct analyze_abi r;
+	struct analyze_abi r, shared;
 	size_t i;
 
 	(void)state;
@@ -132,6 +141,137 @@ static void test_verdicts(void **state)
 			fail_msg("%s: verdict %d, want %d (%s)", verdicts[i].what,
 				 r.verdict, verdicts[i].want, r.why);
 		assert_non_null(r.why);
+		/* the pass analyze_abis() shares between ABIs decides alike */
+		analyze_abis(verdicts[i].prog, verdicts[i].len, &x86_64, 1, &o, &work, &shared);
+		if (shared.verdict != verdicts[i].want)
+			fail_msg("%s: analyze_abis() verdict %d, want %d (%s)", verdicts[i].what,
+				 shared.verdict, verdicts[i].want, shared.why);
+	}
+}
+
+/*
+ * What the kernel ignores, the analysis ignores: jt and jf of every
+ * instruction that is not a conditional jump, k of TAX, TXA and the
+ * length loads. Each program computes its default (for numbers other
+ * than 1) with one such instruction carrying jt = jf = 1 and, where
+ * unused, k = 1; read as a jump, it would skip to "RET ALLOW".
+ */
+#define DIRTY(code, k) BPF_JUMP((code), (k), 1, 1)
+#define RET_ERR (SECCOMP_RET_ERRNO | EPERM)
+
+static const struct {
+	const char *what;
+	struct sock_filter prog[10];
+	size_t len;
+	uint32_t deflt;
+} ignored[] = {
+	{ "LD LEN", { LD_NR, JEQ(1, 0, 1), ALLOW, DIRTY(BPF_LD | BPF_W | BPF_LEN, 0x40),
+	  RET_A, ALLOW }, 6, SECCOMP_RET_KILL_THREAD | 0x40 },
+	{ "LDX LEN", { LD_NR, JEQ(1, 0, 1), ALLOW, DIRTY(BPF_LDX | BPF_W | BPF_LEN, 0x40),
+	  BPF_STMT(BPF_MISC | BPF_TXA, 0), RET_A, ALLOW }, 7, SECCOMP_RET_KILL_THREAD | 0x40 },
+	{ "LD IMM", { LD_NR, JEQ(1, 0, 1), ALLOW, DIRTY(BPF_LD | BPF_IMM, RET_ERR), RET_A,
+	  ALLOW }, 6, RET_ERR },
+	{ "LDX IMM", { LD_NR, JEQ(1, 0, 1), ALLOW, DIRTY(BPF_LDX | BPF_IMM, RET_ERR),
+	  BPF_STMT(BPF_MISC | BPF_TXA, 0), RET_A, ALLOW }, 7, RET_ERR },
+	{ "ST", { LD_NR, JEQ(1, 0, 1), ALLOW, LD_IMM(RET_ERR), DIRTY(BPF_ST, 1),
+	  BPF_STMT(BPF_LD | BPF_MEM, 1), RET_A, ALLOW }, 8, RET_ERR },
+	{ "STX", { LD_NR, JEQ(1, 0, 1), ALLOW, LDX_IMM(RET_ERR), DIRTY(BPF_STX, 1),
+	  BPF_STMT(BPF_LD | BPF_MEM, 1), RET_A, ALLOW }, 8, RET_ERR },
+	{ "LD MEM", { LD_NR, JEQ(1, 0, 1), ALLOW, LD_IMM(RET_ERR), BPF_STMT(BPF_ST, 1),
+	  LD_IMM(0), DIRTY(BPF_LD | BPF_MEM, 1), RET_A, ALLOW }, 9, RET_ERR },
+	{ "LDX MEM", { LD_NR, JEQ(1, 0, 1), ALLOW, LD_IMM(RET_ERR), BPF_STMT(BPF_ST, 1),
+	  DIRTY(BPF_LDX | BPF_MEM, 1), BPF_STMT(BPF_MISC | BPF_TXA, 0), RET_A, ALLOW }, 9,
+	  RET_ERR },
+	{ "TAX", { LD_NR, JEQ(1, 0, 1), ALLOW, LD_IMM(RET_ERR), DIRTY(BPF_MISC | BPF_TAX, 1),
+	  LD_IMM(0), BPF_STMT(BPF_MISC | BPF_TXA, 0), RET_A, ALLOW }, 9, RET_ERR },
+	{ "TXA", { LD_NR, JEQ(1, 0, 1), ALLOW, LDX_IMM(RET_ERR), DIRTY(BPF_MISC | BPF_TXA, 1),
+	  RET_A, ALLOW }, 7, RET_ERR },
+	{ "ALU", { LD_NR, JEQ(1, 0, 1), ALLOW, LD_IMM(RET_ERR ^ 1),
+	  DIRTY(BPF_ALU | BPF_XOR | BPF_K, 1), RET_A, ALLOW }, 7, RET_ERR },
+	{ "NEG", { LD_NR, JEQ(1, 0, 1), ALLOW, LD_IMM(-RET_ERR),
+	  DIRTY(BPF_ALU | BPF_NEG, 1), RET_A, ALLOW }, 7, RET_ERR },
+	{ "RET K", { LD_NR, JEQ(1, 0, 1), ALLOW, DIRTY(BPF_RET | BPF_K, RET_ERR), ALLOW }, 5,
+	  RET_ERR },
+	{ "RET A", { LD_NR, JEQ(1, 0, 1), ALLOW, LD_IMM(RET_ERR), DIRTY(BPF_RET | BPF_A, 1),
+	  ALLOW }, 6, RET_ERR },
+};
+
+static void test_ignored_fields(void **state)
+{
+	struct analyze_abi r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(ignored); i++) {
+		struct seccomp_data d = mkdata(AUDIT_ARCH_X86_64, 2);
+
+		/* the emulator, as the kernel, returns the default */
+		assert_int_equal(cbpf_run(ignored[i].prog, ignored[i].len, &d), ignored[i].deflt);
+		analyze_one(ignored[i].prog, ignored[i].len, "x86_64", &test_opts, &r);
+		if (r.verdict != ANALYZE_STUB || r.deflt != ignored[i].deflt)
+			fail_msg("%s: verdict %d, default %#x (%s)", ignored[i].what, r.verdict,
+				 r.deflt, r.why);
+		assert_int_equal(r.ranges[0].lo, 2);
+	}
+}
+
+/*
+ * Each analysis finds out for itself whether the program stores to
+ * scratch memory: after a program that does not, the merges of the next
+ * one still carry the words its paths stored. Above 500, argument 0 == 0
+ * returns scratch word 0, the other path stores the other answer there
+ * and returns directly: both paths give the same answer.
+ */
+static void test_scratch_each_time(void **state)
+{
+	static const struct sock_filter no_scratch[] = { LD_NR, JEQ(1, 0, 1), ALLOW, EPERM_ };
+	static const struct sock_filter denied[] = {
+		LD_NR, JGT(500, 1, 0), ALLOW,
+		LD_ARG0, JEQ(0, 0, 3),
+		LD_IMM(RET_ERR), BPF_STMT(BPF_ST, 0), JA(3),
+		LD_IMM(SECCOMP_RET_ALLOW), BPF_STMT(BPF_ST, 0), EPERM_,
+		BPF_STMT(BPF_LD | BPF_MEM, 0), RET_A,
+	};
+	static const struct sock_filter allowed[] = {
+		LD_NR, JGT(500, 1, 0), EPERM_,
+		LD_ARG0, JEQ(0, 0, 3),
+		LD_IMM(SECCOMP_RET_ALLOW), BPF_STMT(BPF_ST, 0), JA(3),
+		LD_IMM(RET_ERR), BPF_STMT(BPF_ST, 0), ALLOW,
+		BPF_STMT(BPF_LD | BPF_MEM, 0), RET_A,
+	};
+	const struct arch_abi *x86_64 = arch_by_name("x86_64");
+	struct analyze_abi r;
+
+	(void)state;
+	assert_int_equal(cbpf_validate(allowed, N(allowed)), 0);
+	assert_false(analyze_lets_through(no_scratch, N(no_scratch), x86_64, 2, &work));
+	analyze_one(denied, N(denied), "x86_64", &test_opts, &r);
+	assert_int_equal(r.verdict, ANALYZE_STUB);
+	assert_int_equal(r.deflt, RET_ERR);
+	analyze_one(no_scratch, N(no_scratch), "x86_64", &test_opts, &r);
+	assert_true(analyze_lets_through(allowed, N(allowed), x86_64, 600, &work));
+	assert_false(analyze_lets_through(allowed, N(allowed), x86_64, 400, &work));
+}
+
+/* "--arch x86_64,x86_64,...": five times one ABI, more than one pass
+ * records numbers for (4); each gets what the ABI gets alone. */
+static void test_same_abi_five_times(void **state)
+{
+	const struct arch_abi *x86_64 = arch_by_name("x86_64");
+	const struct arch_abi *const abis[] = { x86_64, x86_64, x86_64, x86_64, x86_64 };
+	static struct analyze_abi five[5];
+	struct analyze_abi alone;
+	size_t i;
+
+	(void)state;
+	analyze_abis(allowlist, N(allowlist), abis, N(abis), &test_opts, &work, five);
+	analyze_one(allowlist, N(allowlist), "x86_64", &test_opts, &alone);
+	for (i = 0; i < N(abis); i++) {
+		assert_ptr_equal(five[i].abi, x86_64);
+		assert_int_equal(five[i].verdict, ANALYZE_STUB);
+		assert_memory_equal(five[i].flow.known, alone.flow.known, sizeof(alone.flow.known));
+		assert_int_equal(five[i].nranges, 1);
+		assert_memory_equal(five[i].ranges, alone.ranges, sizeof(alone.ranges[0]));
 	}
 }
 
@@ -394,6 +534,9 @@ int main(void)
 		cmocka_unit_test(test_lets_through),
 		cmocka_unit_test(test_is_known),
 		cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_ignored_fields),
+		cmocka_unit_test(test_scratch_each_time),
+		cmocka_unit_test(test_same_abi_five_times),
 	};
 
 	return run_group("analyze", tests, N(tests));

@@ -6,7 +6,7 @@ static const struct sock_filter valid_min[] = { ALLOW };
 
 struct bad_case {
 	const char *what;
-	struct sock_filter prog[4];
+	struct sock_filter prog[5];
 	size_t len;
 };
 
@@ -31,6 +31,35 @@ static const struct bad_case bad[] = {
 	{ "unknown opcode", { BPF_STMT(0xff, 0), ALLOW }, 2 },
 	{ "scratch written on one path only", {
 		JEQ(0, 0, 1), BPF_STMT(BPF_ST, 0), BPF_STMT(BPF_LD | BPF_MEM, 0), ALLOW }, 4 },
+	{ "scratch written on the other path only", {
+		JEQ(0, 1, 0), BPF_STMT(BPF_ST, 0), BPF_STMT(BPF_LD | BPF_MEM, 0), ALLOW }, 4 },
+	{ "scratch skipped by JA", {
+		JA(1), BPF_STMT(BPF_ST, 0), BPF_STMT(BPF_LD | BPF_MEM, 0), ALLOW }, 4 },
+	{ "scratch written on one path, another instruction before the load", {
+		JEQ(0, 0, 1), BPF_STMT(BPF_ST, 0), LD_IMM(1), BPF_STMT(BPF_LD | BPF_MEM, 0), ALLOW },
+	  5 },
+	{ "jf to the end", { JEQ(0, 0, 1), ALLOW }, 2 },
+	{ "ALU opcode with a bit more", { BPF_STMT(BPF_ALU | BPF_ADD | BPF_K | 0x100, 1), ALLOW },
+	  2 },
+	{ "JMP opcode with a bit more", { BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K | 0x100, 1, 0, 0),
+	  ALLOW }, 2 },
+};
+
+/* What the kernel accepts: every shift below 32; a load of scratch memory
+ * reached only by jumps that stored it, after a JA or a RET that did not
+ * (what falls through from a jump or a return starts afresh). */
+static const struct bad_case good[] = {
+	{ "shift by 31", { BPF_STMT(BPF_ALU | BPF_LSH | BPF_K, 31), ALLOW }, 2 },
+};
+
+static const struct sock_filter after_ja[] = {
+	JEQ(0, 0, 2), BPF_STMT(BPF_ST, 0), JEQ(0, 2, 0), LD_IMM(1), JA(1),
+	BPF_STMT(BPF_LD | BPF_MEM, 0), RET_A,
+};
+
+static const struct sock_filter after_ret[] = {
+	JEQ(0, 0, 2), BPF_STMT(BPF_ST, 0), JEQ(0, 2, 0), LD_IMM(1), RET_A,
+	BPF_STMT(BPF_LD | BPF_MEM, 0), RET_A,
 };
 
 static void test_validate_rejects(void **state)
@@ -42,6 +71,12 @@ static void test_validate_rejects(void **state)
 		if (cbpf_validate(bad[i].prog, bad[i].len) != -EINVAL)
 			fail_msg("accepted: %s", bad[i].what);
 	}
+	for (i = 0; i < N(good); i++) {
+		if (cbpf_validate(good[i].prog, good[i].len) != 0)
+			fail_msg("refused: %s", good[i].what);
+	}
+	assert_int_equal(cbpf_validate(after_ja, N(after_ja)), 0);
+	assert_int_equal(cbpf_validate(after_ret, N(after_ret)), 0);
 }
 
 static void test_validate_lengths(void **state)
@@ -120,6 +155,66 @@ static void test_run_alu_mem(void **state)
 	assert_int_equal(cbpf_run(p, N(p), &d), 0);
 }
 
+/* Division by a register that is not 0; the length loads. */
+static void test_run_div_len(void **state)
+{
+	static const struct sock_filter p[] = {
+		LDX_IMM(4), LD_IMM(0x00050008), BPF_STMT(BPF_ALU | BPF_DIV | BPF_X, 0), RET_A,
+	};
+	static const struct sock_filter q[] = {
+		BPF_STMT(BPF_LDX | BPF_W | BPF_LEN, 0), BPF_STMT(BPF_MISC | BPF_TXA, 0), RET_A,
+	};
+	static const struct sock_filter r[] = { BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0), RET_A };
+	struct seccomp_data d = mkdata(AUDIT_ARCH_X86_64, 0);
+
+	(void)state;
+	assert_int_equal(cbpf_run(p, N(p), &d), 0x00014002);
+	assert_int_equal(cbpf_run(q, N(q), &d), CBPF_DATA_SIZE);
+	assert_int_equal(cbpf_run(r, N(r), &d), CBPF_DATA_SIZE);
+}
+
+/*
+ * cbpf_run_named(): the path names the number when a jump compares the
+ * number just loaded into A with a constant equal to it. A move to X or a
+ * store keeps A the number; arithmetic and TXA make A something else.
+ */
+static void test_run_named(void **state)
+{
+	static const struct {
+		const char *what;
+		struct sock_filter prog[6];
+		size_t len;
+		bool named;
+	} cases[] = {
+		{ "JEQ", { LD_NR, JEQ(5, 0, 0), ALLOW }, 3, true },
+		{ "JGT", { LD_NR, JGT(5, 0, 0), ALLOW }, 3, true },
+		{ "JSET", { LD_NR, JSET(5, 0, 0), ALLOW }, 3, false },
+		{ "another number", { LD_NR, JEQ(6, 0, 0), ALLOW }, 3, false },
+		{ "after TAX", { LD_NR, BPF_STMT(BPF_MISC | BPF_TAX, 0), JEQ(5, 0, 0), ALLOW }, 4,
+		  true },
+		{ "after ST and LDX", { LD_NR, BPF_STMT(BPF_ST, 0), LDX_IMM(1), JEQ(5, 0, 0), ALLOW },
+		  5, true },
+		{ "after arithmetic", { LD_NR, BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 0), JEQ(5, 0, 0),
+		  ALLOW }, 4, false },
+		{ "after TXA", { LD_NR, LDX_IMM(5), BPF_STMT(BPF_MISC | BPF_TXA, 0), JEQ(5, 0, 0),
+		  ALLOW }, 5, false },
+		{ "X holds it", { LD_NR, BPF_STMT(BPF_MISC | BPF_TAX, 0), LD_IMM(5),
+		  BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_X, 0, 0, 0), ALLOW }, 5, false },
+	};
+	struct seccomp_data d = mkdata(AUDIT_ARCH_X86_64, 5);
+	size_t i;
+	bool named;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		assert_int_equal(cbpf_validate(cases[i].prog, cases[i].len), 0);
+		assert_int_equal(cbpf_run_named(cases[i].prog, cases[i].len, &d, &named),
+				 SECCOMP_RET_ALLOW);
+		if (named != cases[i].named)
+			fail_msg("%s: named %d", cases[i].what, named);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +223,8 @@ int main(void)
 		cmocka_unit_test(test_validate_corpus),
 		cmocka_unit_test(test_run_dropper),
 		cmocka_unit_test(test_run_alu_mem),
+		cmocka_unit_test(test_run_div_len),
+		cmocka_unit_test(test_run_named),
 	};
 
 	return run_group("cbpf", tests, N(tests));

@@ -398,6 +398,17 @@ static const struct shape shapes[] = {
 	{ "an argument branch over a number range", {
 		X86_ONLY, LD_NR, JGE(400, 0, 4), LD_ARG0, JEQ(0, 1, 0), EPERM_,
 		ALLOW, JEQ(5, 0, 1), ALLOW, EPERM_ }, 12, false },
+	{ "two jumps land on a load of scratch word 0, EPERM first", {
+		X86_ONLY, LD_NR, JGT(500, 1, 0), ALLOW,
+		LD_ARG0, JEQ(0, 0, 3), LD_IMM(RET_ERR), BPF_STMT(BPF_ST, 0), JA(4),
+		LD_IMM(SECCOMP_RET_ALLOW), BPF_STMT(BPF_ST, 0), JA(1), KILL,
+		BPF_STMT(BPF_LD | BPF_MEM, 0), RET_A }, 17, false },
+	/* the states of jump targets 13 and then 15 are stored; two more
+	 * jumps land on 13: merging there must leave 15's state alone */
+	{ "a merge at one jump target, another target's scratch word kept", {
+		X86_ONLY, LD_IMM(RET_ERR), BPF_STMT(BPF_ST, 0), LD_NR, JGT(500, 1, 0), ALLOW,
+		LD_ARG0, JEQ(1, 5, 0), JEQ(2, 2, 0), JEQ(3, 1, 1), KILL, JA(1), KILL,
+		BPF_STMT(BPF_LD | BPF_MEM, 0), RET_A }, 17, true },
 };
 
 static void test_shapes(void **state)
@@ -640,6 +651,20 @@ static size_t random_program(void)
 				       rng(room + 1));
 		}
 	} while (cbpf_validate(orig, n) != 0);
+	/* what the kernel ignores, never 0: jt and jf of all but the
+	 * conditional jumps, k where it is unused */
+	for (i = 0; i < n; i++) {
+		uint16_t c = orig[i].code;
+
+		if (BPF_CLASS(c) == BPF_JMP && BPF_OP(c) != BPF_JA)
+			continue;
+		orig[i].jt = (uint8_t)(i + 1);
+		orig[i].jf = (uint8_t)(2 * i + 1);
+		if (c == (BPF_MISC | BPF_TAX) || c == (BPF_MISC | BPF_TXA) ||
+		    c == (BPF_LD | BPF_W | BPF_LEN) || c == (BPF_LDX | BPF_W | BPF_LEN) ||
+		    c == (BPF_RET | BPF_A) || c == (BPF_ALU | BPF_NEG))
+			orig[i].k = (uint32_t)(i + 1) * 0x01010101u;
+	}
 	return n;
 }
 
@@ -877,6 +902,167 @@ static void test_keep_number(void **state)
 	(void)n;
 }
 
+/*
+ * The rest of rseq_guard's cases: a range of one number is dropped
+ * (s390x's multiplexer 0), so is an ABI's only range (then that ABI gets
+ * no stub), and a range is dropped whole rather than split when the ABI
+ * already has all the ranges it may hold (64).
+ */
+static void test_keep_edges(void **state)
+{
+	static const struct sock_filter s390x[] = {
+		LD_ARCH, JEQ(AUDIT_ARCH_S390X, 1, 0), KILL, LD_NR, JEQ(3, 1, 0), EPERM_, ALLOW,
+	};
+	static const struct sock_filter last[] = {
+		X86_ONLY, LD_NR, JEQ(4094, 0, 1), ALLOW, EPERM_,
+	};
+	const struct arch_abi *s390x_abi = arch_by_name("s390x");
+	const struct arch_abi *x86_64 = arch_by_name("x86_64");
+	const struct arch_abi *aarch64 = arch_by_name("aarch64");
+	struct patch_opts o = { .an = test_opts };
+	size_t plen, len = 0, nt, i, olen;
+	const struct systab_ent *t = systab_abi(aarch64, &nt);
+
+	(void)state;
+	o.keep = true;
+	o.keep_audit = AUDIT_ARCH_S390X;
+	o.keep_nr = 0;
+	memcpy(orig, s390x, sizeof(s390x));
+	check_filter_popts("s390x keeps 0", &s390x_abi, 1, N(s390x), &o);
+	assert_int_equal(work.rep.abi[0].nranges, 1);
+	assert_int_equal(work.rep.abi[0].ranges[0].lo, 4);
+	assert_int_equal(work.rep.abi[0].ranges[0].hi, s390x_abi->nr_last);
+
+	o.keep_audit = AUDIT_ARCH_X86_64;
+	o.keep_nr = 4095;
+	memcpy(orig, last, sizeof(last));
+	assert_int_equal(patch_filter(orig, N(last), &x86_64, 1, &o, &work, &plen), 0);
+	assert_int_equal(plen, 0);
+	assert_int_equal(work.rep.abi[0].verdict, ANALYZE_FULL);
+	assert_string_equal(work.rep.abi[0].why, "the only number to stub is left to the filter");
+	assert_int_equal(work.rep.abi[0].nranges, 0);
+	/* a number in no range of this report, but in one a report before
+	 * had (Docker's v19.03 keeping 435: 334-434, 436-4095) */
+	o.keep_nr = 435;
+	olen = load_corpus("docker-default-v19.03.0.bpf", orig);
+	assert_int_equal(patch_filter(orig, olen, &x86_64, 1, &o, &work, &plen), 0);
+	assert_int_equal(work.rep.abi[0].nranges, 2);
+	o.keep_nr = 500;
+	memcpy(orig, last, sizeof(last));
+	check_filter_popts("x86_64 keeps 500", &x86_64, 1, N(last), &o);
+	assert_int_equal(work.rep.abi[0].nranges, 1);
+	assert_int_equal(work.rep.abi[0].ranges[0].lo, 4095);
+
+	/* every second aarch64 syscall named, from the second to the 126th:
+	 * with kernel-version from 3.0, 63 ranges between them and one above */
+	orig[len++] = (struct sock_filter)LD_ARCH;
+	orig[len++] = (struct sock_filter)JEQ(AUDIT_ARCH_AARCH64, 1, 0);
+	orig[len++] = (struct sock_filter)KILL;
+	orig[len++] = (struct sock_filter)LD_NR;
+	for (i = 0; i < ANALYZE_MAX_RANGES - 1; i++)
+		orig[len++] = (struct sock_filter)JEQ(t[2 * i + 1].nr,
+						      (uint8_t)(ANALYZE_MAX_RANGES - i - 1), 0);
+	orig[len++] = (struct sock_filter)EPERM_;
+	orig[len++] = (struct sock_filter)ALLOW;
+	o.an.strategy = ANALYZE_KERNEL_VERSION;
+	o.an.baseline = SYSTAB_KV(3, 0);
+	o.keep_audit = AUDIT_ARCH_AARCH64;
+	o.keep_nr = 4000;
+	check_filter_popts("aarch64 keeps 4000 of 64 ranges", &aarch64, 1, len, &o);
+	assert_int_equal(work.rep.abi[0].nranges, ANALYZE_MAX_RANGES - 1);
+	assert_int_equal(work.rep.abi[0].ranges[ANALYZE_MAX_RANGES - 2].hi,
+			 t[2 * ANALYZE_MAX_RANGES - 4].nr);
+}
+
+/*
+ * patch_verify(), the check 'enostub patch' runs before it writes: every
+ * number of every ABI's span and 16 beyond, six special numbers each,
+ * three argument patterns. It accepts a right patch, and finds a patched
+ * program that differs where it must not, however narrowly: on one
+ * number, for one value of one argument or of the instruction pointer.
+ */
+static int verify_against(const struct sock_filter *p, size_t plen, size_t olen,
+			  struct seccomp_data *bad)
+{
+	unsigned long checked;
+
+	return patch_verify(orig, olen, p, plen, &test_popts, bad, &checked);
+}
+
+static void test_verify(void **state)
+{
+	/* x86_64 allows write (1), denies the rest; other arches are killed */
+	static const struct sock_filter f[] = {
+		X86_ONLY, LD_NR, JEQ(1, 1, 0), EPERM_, ALLOW,
+	};
+	/* differs from f only where word @off of seccomp_data equals k */
+	static const struct { uint32_t off, k; } pinpoint[] = {
+		{ CBPF_OFF_ARGS, 0 },                   /* pattern 0: 0 */
+		{ CBPF_OFF_ARGS, 0xffffffff },          /* pattern 1: ~0 */
+		{ CBPF_OFF_ARGS + 12, 0x00000001 },     /* args[1] high: pattern 2 */
+		{ CBPF_OFF_ARGS + 8, 0x00000003 },      /* args[1] low: pattern 2 ^ 1 */
+		{ CBPF_OFF_ARGS + 40, 0xfffffffa },     /* args[5] low: pattern 1 ^ 5 */
+		{ CBPF_OFF_IP, 0x00000002 },            /* the IP: pattern 2 */
+	};
+	static const uint32_t special[] = { 0x3fffffff, 0x7fffffff, 0x80000000,
+					    0xffffffff, 0x0f0000, 0x0f0005 };
+	static struct sock_filter p[CBPF_MAX_INSNS];
+	struct seccomp_data bad;
+	unsigned long checked = 12345, want = 0;
+	size_t n, i, plen, olen = N(f);
+	const struct arch_abi *all = arch_all(&n);
+	const struct arch_abi *const *native;
+
+	(void)state;
+	native = arch_native(&i);
+	memcpy(orig, f, sizeof(f));
+	assert_int_equal(patch_filter(orig, olen, native, i, &test_popts, &work, &plen), 0);
+	assert_int_equal(patch_verify(orig, olen, work.out, plen, &test_popts, &bad, &checked), 0);
+	for (i = 0; i < n; i++)
+		want += all[i].nr_last + 16 - all[i].nr_base + 1 + N(special);
+	assert_int_equal(checked, want);
+	/* the original itself, and an invalid program */
+	assert_int_equal(verify_against(f, olen, olen, &bad), 0);
+	assert_int_equal(verify_against(f, olen - 1, olen, &bad), -EINVAL);
+
+	/* ENOSYS for write, which the filter names and allows */
+	memcpy(p, work.out, plen * sizeof(p[0]));
+	for (i = 0; i < work.rep.stub_len; i++)
+		if (p[i].code == (BPF_JMP | BPF_JGE | BPF_K) && p[i].k == 2)
+			p[i].k = 1;
+	assert_int_equal(verify_against(p, plen, olen, &bad), -EPERM);
+	assert_int_equal(bad.arch, AUDIT_ARCH_X86_64);
+	assert_int_equal(bad.nr, 1);
+	/* ALLOW instead of ENOSYS */
+	memcpy(p, work.out, plen * sizeof(p[0]));
+	for (i = 0; i < work.rep.stub_len; i++)
+		if (p[i].code == (BPF_RET | BPF_K))
+			p[i].k = SECCOMP_RET_ALLOW;
+	assert_int_equal(verify_against(p, plen, olen, &bad), -EPERM);
+	assert_int_equal(bad.arch, AUDIT_ARCH_X86_64);
+	assert_int_equal(bad.nr, 2);
+
+	/* "JEQ nr" or "JEQ word k" in front of the original, to EACCES */
+	for (i = 0; i < N(special) + N(pinpoint); i++) {
+		uint32_t off = i < N(special) ? CBPF_OFF_NR : pinpoint[i - N(special)].off;
+		uint32_t k = i < N(special) ? special[i] : pinpoint[i - N(special)].k;
+
+		p[0] = (struct sock_filter)LD_ARCH;
+		p[1] = (struct sock_filter)JEQ(AUDIT_ARCH_X86_64, 0, 3);
+		p[2] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off);
+		p[3] = (struct sock_filter)JEQ(k, 0, 1);
+		p[4] = (struct sock_filter)RET(SECCOMP_RET_ERRNO | EACCES);
+		memcpy(p + 5, f, sizeof(f));
+		if (verify_against(p, olen + 5, olen, &bad) != -EPERM)
+			fail_msg("word %u == %#x not found", off, k);
+		assert_int_equal(bad.arch, AUDIT_ARCH_X86_64);
+		if (i < N(special))
+			assert_int_equal((uint32_t)bad.nr, k);
+		else
+			assert_int_equal(cbpf_run(p, 5, &bad), SECCOMP_RET_ERRNO | EACCES);
+	}
+}
+
 /* Patch @olen instructions of orig[] with @o for every ABI; the result
  * (or the original, if nothing was patched) is in work.out. */
 static size_t patched_len(size_t olen, const struct analyze_opts *o)
@@ -1022,21 +1208,23 @@ static void test_shared_pass(void **state)
  * process's own arch are allowed, everything else keeps the promise; also
  * when no stub is needed (the original then follows with A reset).
  */
+#define ALLOW_MAX 16	/* patch_filter() lists at most 16 (the configuration 8) */
+
 static void check_allow(size_t olen, const uint32_t *allow, size_t nallow)
 {
 	struct patch_opts o = { .an = test_opts };
-	size_t n, i, k, plen;
+	size_t n, i, k, plen, applied = nallow < ALLOW_MAX ? nallow : ALLOW_MAX;
 	const struct arch_abi *all = arch_all(&n);
 	const struct arch_abi *x86_64 = arch_by_name("x86_64");
 	unsigned long allowed = 0;
 	uint32_t nr;
 
-	memcpy(o.allow, allow, nallow * sizeof(allow[0]));
-	o.nallow = nallow;
+	memcpy(o.allow, allow, applied * sizeof(allow[0]));
+	o.nallow = nallow;		/* more than fit: the first 16 apply */
 	o.allow_audit = AUDIT_ARCH_X86_64;
 	assert_int_equal(patch_filter(orig, olen, &x86_64, 1, &o, &work, &plen), 0);
 	assert_true(plen > olen);
-	assert_int_equal(work.rep.nallowed, nallow);
+	assert_int_equal(work.rep.nallowed, applied);
 	assert_int_equal(cbpf_validate(work.out, plen), 0);
 	for (i = 0; i < n; i++) {
 		for (nr = all[i].nr_base; nr <= all[i].nr_last + 1; nr++) {
@@ -1045,7 +1233,7 @@ static void check_allow(size_t olen, const uint32_t *allow, size_t nallow)
 			uint32_t want = cbpf_run_named(orig, olen, &d, &named);
 			uint32_t got = cbpf_run(work.out, plen, &d);
 
-			for (k = 0; k < nallow; k++)
+			for (k = 0; k < applied; k++)
 				listed |= all[i].audit == AUDIT_ARCH_X86_64 && nr == allow[k];
 			if (listed) {
 				assert_int_equal(got, SECCOMP_RET_ALLOW);
@@ -1057,14 +1245,15 @@ static void check_allow(size_t olen, const uint32_t *allow, size_t nallow)
 			}
 		}
 	}
-	assert_int_equal(allowed, nallow);
+	assert_int_equal(allowed, applied);
 }
 
 static void test_allow_list(void **state)
 {
 	static const uint32_t rseq_read[] = { 334, 0 };
 	static const uint32_t read_nr[] = { 0 };
-	size_t olen;
+	static uint32_t many[ALLOW_MAX + 1];
+	size_t olen, i;
 
 	(void)state;
 	olen = load_corpus("docker-default-v19.03.0.bpf", orig);
@@ -1078,6 +1267,112 @@ static void test_allow_list(void **state)
 	assert_int_equal(work.out[work.rep.stub_len - 1].code,
 			 BPF_CLASS(orig[0].code) == BPF_LD ? BPF_RET | BPF_K
 							    : BPF_ALU | BPF_AND | BPF_K);
+	/* 16 numbers, all allowed; of 17 the last is left to the filter */
+	olen = load_corpus("docker-default-v19.03.0.bpf", orig);
+	for (i = 0; i < N(many); i++)
+		many[i] = 400 + (uint32_t)i;
+	check_allow(olen, many, ALLOW_MAX - 1);
+	check_allow(olen, many, ALLOW_MAX);
+	check_allow(olen, many, ALLOW_MAX + 1);
+	/* an original that returns A at once: no stub (no number compared),
+	 * the allow block loaded A, so it must end with A = 0 */
+	orig[0] = (struct sock_filter)RET_A;
+	check_allow(1, read_nr, N(read_nr));
+	assert_int_equal(work.rep.stub_len, 6 + N(read_nr));
+	assert_int_equal(work.out[work.rep.stub_len - 1].code, BPF_ALU | BPF_AND | BPF_K);
+}
+
+/*
+ * patch_filter()'s outcomes and the report of each, on a work area whose
+ * report still holds another result: invalid lengths and ABI counts, a
+ * program the kernel would refuse, nothing to patch, patched, too big.
+ */
+static void stale_report(struct patch_work *w)
+{
+	static const uint16_t names[] = { 1, 2, 3 };
+
+	w->rep.orig_len = 12345;
+	w->rep.stub_len = 777;
+	w->rep.strategy = ANALYZE_KERNEL_VERSION;
+	w->rep.nallowed = 9;
+	w->rep.narrowed = true;
+	w->rep.fallback = names;
+	w->rep.nfallback = N(names);
+	w->rep.why = "stale";
+	w->rep.nabis = 3;
+}
+
+static void expect_report(int rc, size_t len, size_t nabis, const char *why,
+			  const struct analyze_opts *o)
+{
+	const struct arch_abi *const *every;
+	size_t na, plen = 99;
+
+	every = all_abis(&na);
+	stale_report(&work);
+	assert_int_equal(patch_an(orig, len, every, nabis, o, &work, &plen), rc);
+	if (rc == 0 && plen)
+		assert_int_equal(plen, work.rep.stub_len + len);
+	else
+		assert_int_equal(plen, 0);
+	assert_int_equal(work.rep.orig_len, len);
+	if (rc == 0 && plen == 0) {
+		assert_ptr_equal(work.out, work.in);
+		assert_memory_equal(work.in, orig, len * sizeof(orig[0]));
+	}
+	if (!plen)
+		assert_int_equal(work.rep.stub_len, 0);
+	assert_int_equal(work.rep.nallowed, 0);
+	assert_false(work.rep.narrowed);
+	assert_ptr_equal(work.rep.fallback, o->fallback);
+	assert_int_equal(work.rep.nfallback, o->nfallback);
+	assert_int_equal(work.rep.strategy, o->strategy);
+	assert_int_equal(work.rep.nabis, rc == -EINVAL ? 0 : nabis);
+	assert_string_equal(work.rep.why, why);
+}
+
+static void test_patch_outcomes(void **state)
+{
+	static const struct arch_abi *many[PATCH_MAX_ABIS + 1];
+	const struct arch_abi *const *every;
+	const struct analyze_opts *kv = &strategies[4];
+	size_t na, i, olen;
+
+	(void)state;
+	every = all_abis(&na);
+	for (i = 0; i < N(many); i++)
+		many[i] = every[i % na];
+	olen = load_corpus("docker-default-v19.03.0.bpf", orig);
+	expect_report(0, olen, na, "patched", kv);
+	expect_report(-EINVAL, 0, na, "invalid program length", kv);
+	expect_report(-EINVAL, 0, na, "invalid program length", &test_opts);
+	expect_report(0, olen, na, "patched", &test_opts);
+	expect_report(-EINVAL, CBPF_MAX_INSNS + 1, na, "invalid program length", kv);
+	/* as many ABIs as fit, and one more */
+	stale_report(&work);
+	assert_int_equal(patch_an(orig, olen, many, PATCH_MAX_ABIS, kv, &work, &i), 0);
+	assert_int_equal(work.rep.nabis, PATCH_MAX_ABIS);
+	stale_report(&work);
+	assert_int_equal(patch_an(orig, olen, many, PATCH_MAX_ABIS + 1, kv, &work, &i),
+			 -EINVAL);
+	assert_string_equal(work.rep.why, "invalid program length");
+	/* one instruction, and 4096: no number compared, nothing to patch */
+	orig[0] = (struct sock_filter)EPERM_;
+	expect_report(0, 1, na, "no ABI needs a stub", kv);
+	for (i = 0; i < CBPF_MAX_INSNS - 1; i++)
+		orig[i] = (struct sock_filter)JA(0);
+	orig[i] = (struct sock_filter)EPERM_;
+	expect_report(0, CBPF_MAX_INSNS, na, "no ABI needs a stub", kv);
+	/* the last instruction is no return */
+	orig[0] = (struct sock_filter)LD_NR;
+	expect_report(-EINVAL, 1, na, "the kernel would reject this program", kv);
+	/* the stub would not fit */
+	olen = load_corpus("docker-default-v19.03.0.bpf", orig);
+	memmove(orig + CBPF_MAX_INSNS - olen, orig, olen * sizeof(orig[0]));
+	for (i = 0; i < CBPF_MAX_INSNS - olen; i++)
+		orig[i] = (struct sock_filter)JA(0);
+	expect_report(-E2BIG, CBPF_MAX_INSNS, na, "stub and filter would exceed 4096 instructions",
+		      &test_opts);
 }
 
 int main(void)
@@ -1092,8 +1387,11 @@ int main(void)
 		cmocka_unit_test(test_superset),
 		cmocka_unit_test(test_shared_pass),
 		cmocka_unit_test(test_allow_list),
+		cmocka_unit_test(test_patch_outcomes),
 		cmocka_unit_test(test_same_cache),
 		cmocka_unit_test(test_keep_number),
+		cmocka_unit_test(test_keep_edges),
+		cmocka_unit_test(test_verify),
 	};
 
 	quick = getenv("ENOSTUB_QUICK") != NULL;

@@ -242,6 +242,118 @@ static void test_reset_a(void **state)
 	assert_int_not_equal(cbpf_run(buf, (size_t)n + 1, &d), 0);
 }
 
+/*
+ * Where conditional jumps run out of reach (255). A block of m >= 3
+ * ranges is "LD nr" and a tree of 2m JGE nodes over 2m + 1 leaves:
+ * 4m + 2 instructions, skipped by "JEQ arch" alone up to 255 and by
+ * "JEQ; JA" beyond; a left subtree of k leaves is 2k - 1 instructions,
+ * jumped over by its JGE alone up to 255 and with a JA beyond. So a block
+ * is never 255 or 256 long and a subtree never 256: the edges are blocks
+ * of 254 and 258 and left subtrees of 255 and 257, each checked here for
+ * its exact shape and, by emulation, for every number.
+ */
+static void test_jump_edges(void **state)
+{
+	static const struct { size_t m64, mx32; } cases[] = {
+		{ 63, 0 },      /* block of 254: JEQ jumps over it */
+		{ 64, 0 },      /* block of 258: JEQ; JA */
+		{ 62, 64 },     /* x86_64 + x32, 126 ranges: left subtree of 253 */
+		{ 63, 64 },     /* 127: left subtree of 255, JGE jumps over it */
+		{ 64, 64 },     /* 128: left subtree of 257, JGE; JA */
+	};
+	static struct analyze_abi a[2];
+	struct analyze_range r64[ANALYZE_MAX_RANGES], rx32[ANALYZE_MAX_RANGES];
+	size_t i, c, m, bl, left, len, at;
+
+	(void)state;
+	for (i = 0; i < ANALYZE_MAX_RANGES; i++) {
+		r64[i] = (struct analyze_range){ 3 * i, 3 * i + 1 };
+		rx32[i] = (struct analyze_range){ 0x40000000 + 5 * i, 0x40000000 + 5 * i + i % 3 };
+	}
+	for (c = 0; c < N(cases); c++) {
+		a[0] = stubbed("x86_64", r64, cases[c].m64);
+		a[1] = stubbed("x32", rx32, cases[c].mx32);
+		len = check_stub(a, cases[c].mx32 ? 2 : 1, false);
+		m = cases[c].m64 + cases[c].mx32;
+		left = 2 * (m + 1) - 1;                 /* the root's left subtree */
+		bl = 4 * m + 2 + (left > 255);
+		assert_int_equal(len, 1 + (bl <= 255 ? 1 : 2) + bl);
+		assert_int_equal(buf[1].code, BPF_JMP | BPF_JEQ | BPF_K);
+		assert_int_equal(buf[1].k, AUDIT_ARCH_X86_64);
+		if (bl <= 255) {
+			assert_int_equal(buf[1].jt, 0);
+			assert_int_equal(buf[1].jf, bl);
+			at = 2;
+		} else {
+			assert_int_equal(buf[1].jt, 1);
+			assert_int_equal(buf[1].jf, 0);
+			assert_int_equal(buf[2].code, BPF_JMP | BPF_JA);
+			assert_int_equal(buf[2].k, bl);
+			at = 3;
+		}
+		assert_int_equal(buf[at].code, BPF_LD | BPF_W | BPF_ABS);
+		assert_int_equal(buf[at].k, CBPF_OFF_NR);
+		assert_int_equal(buf[at + 1].code, BPF_JMP | BPF_JGE | BPF_K);
+		if (left <= 255) {
+			assert_int_equal(buf[at + 1].jt, left);
+			assert_int_equal(buf[at + 1].jf, 0);
+		} else {
+			assert_int_equal(buf[at + 1].jt, 0);
+			assert_int_equal(buf[at + 1].jf, 1);
+			assert_int_equal(buf[at + 2].code, BPF_JMP | BPF_JA);
+			assert_int_equal(buf[at + 2].k, left);
+		}
+	}
+}
+
+/* A STUB verdict whose every range was taken out (patch_filter() keeping
+ * a number for the filter) adds no block, and the ABIs after it still get
+ * theirs: the stub is that of x86_64 alone. */
+static void test_stub_without_ranges(void **state)
+{
+	struct analyze_range r = { 10, 20 };
+	struct analyze_abi a[2];
+
+	(void)state;
+	a[0] = stubbed("x86", &r, 0);
+	a[1] = stubbed("x86_64", &r, 1);
+	assert_int_equal(check_stub(a, 2, false), 7);
+	assert_int_equal(buf[1].k, AUDIT_ARCH_X86_64);
+}
+
+/* "enostub patch --arch aarch64,aarch64,aarch64" analyses one ABI three
+ * times: 192 ranges for one audit arch, more than a block gathers (128,
+ * two ABIs of 64). The stub still answers exactly for those ranges. */
+static void test_same_abi_thrice(void **state)
+{
+	static struct analyze_abi a[3];
+	struct analyze_range r[ANALYZE_MAX_RANGES];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ANALYZE_MAX_RANGES; i++)
+		r[i] = (struct analyze_range){ 7 * i, 7 * i + 2 };
+	for (i = 0; i < 3; i++)
+		a[i] = stubbed("aarch64", r, ANALYZE_MAX_RANGES);
+	check_stub(a, 3, true);
+}
+
+/* stub_longest_path() on small stubs: the longest path may end in the RET
+ * (counted) or leave the stub (the next instruction is not counted). */
+static void test_longest_path_ends(void **state)
+{
+	static const struct sock_filter ret_longest[] = {
+		LD_NR, JGE(10, 0, 1), RET(RET_ENOSYS),
+	};
+	static const struct sock_filter out_longest[] = {
+		LD_NR, JGE(10, 1, 0), RET(RET_ENOSYS), LD_ARCH, JEQ(AUDIT_ARCH_X86_64, 0, 0),
+	};
+
+	(void)state;
+	assert_int_equal(stub_longest_path(ret_longest, N(ret_longest)), 3);
+	assert_int_equal(stub_longest_path(out_longest, N(out_longest)), 4);
+}
+
 static void test_nothing_and_no_room(void **state)
 {
 	struct analyze_range r = { 10, 20 };
@@ -262,6 +374,10 @@ int main(void)
 		cmocka_unit_test(test_tree_paths),
 		cmocka_unit_test(test_reset_a),
 		cmocka_unit_test(test_nothing_and_no_room),
+		cmocka_unit_test(test_jump_edges),
+		cmocka_unit_test(test_stub_without_ranges),
+		cmocka_unit_test(test_same_abi_thrice),
+		cmocka_unit_test(test_longest_path_ends),
 	};
 
 	return run_group("stub", tests, N(tests));

@@ -48,6 +48,10 @@
 #define RET_ENOSYS (SECCOMP_RET_ERRNO | ENOSYS)
 
 static const struct analyze_opts test_opts = { .deny = ANALYZE_DENY_DEFAULT, .stub_ret = RET_ENOSYS };
+/* the same as patch options: no allow list, no number kept, no rseq guard */
+static const struct patch_opts test_popts = {
+	.an = { .deny = ANALYZE_DENY_DEFAULT, .stub_ret = RET_ENOSYS },
+};
 
 /* The corpus of real-world filters (copied from shared/corpus). */
 static const char *const corpus_files[] = {
@@ -170,10 +174,16 @@ static inline size_t generated(uint32_t token, uint32_t deflt, struct sock_filte
 	return n;
 }
 
-/* cmocka writes to stdout and stderr: keep its lines in order in a pipe. */
+/* cmocka writes to stdout and stderr: keep its lines in order in a pipe.
+ * $ENOSTUB_TEST names the one test to run (tests/mutants runs each test
+ * on its own, so a failing one ends the run and is known by name). */
 static inline int run_group(const char *name, const struct CMUnitTest *t, size_t n)
 {
+	const char *only = getenv("ENOSTUB_TEST");
+
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (only && *only)
+		cmocka_set_test_filter(only);
 	return _cmocka_run_group_tests(name, t, n, NULL, NULL);
 }
 
