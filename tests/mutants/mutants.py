@@ -15,7 +15,7 @@ core as a shared library, the test binaries linked against it. Each worker
 (one per CPU) then compiles only the mutated file, links its own copy of
 the library, and runs the tests, each cmocka test on its own
 ($ENOSTUB_TEST), stopping at the first that fails: the unit tests of the
-core (test_cbpf, test_analyze, test_kver, test_stub) and the property test
+core (test_cbpf, test_analyze, test_kver, test_stub, test_translate) and the property test
 in its quick mode ($ENOSTUB_QUICK); with --full the whole property test
 too, with --fuzz the fuzz target for a fixed number of runs from a fixed
 seed. Only the tests that run the mutated line are run: the core is built
@@ -60,11 +60,11 @@ import time
 FILES = ["shim/core/analyze.c", "shim/core/stub.c", "shim/core/patch.c", "shim/core/cbpf.c"]
 MUST_KILL = {"shim/core/analyze.c", "shim/core/stub.c"}
 TESTS = ["tests/unit/test_cbpf", "tests/unit/test_analyze", "tests/unit/test_kver",
-         "tests/unit/test_stub", "tests/unit/test_property"]
+         "tests/unit/test_stub", "tests/unit/test_translate", "tests/unit/test_property"]
 PROPERTY = "tests/unit/test_property"
 # run again on the core built with ASan and UBSan when the others pass
 ASAN_TESTS = ["tests/unit/test_cbpf", "tests/unit/test_analyze", "tests/unit/test_kver",
-              "tests/unit/test_stub"]
+              "tests/unit/test_stub", "tests/unit/test_translate"]
 FUZZ_RUNS = 20000
 KILLERS = "build/mutants/killers.txt"
 

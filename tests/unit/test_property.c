@@ -1375,6 +1375,53 @@ static void test_patch_outcomes(void **state)
 		      &test_opts);
 }
 
+/*
+ * The rseq guard as patch_filter() applies it (opts->rseq_abi: the process
+ * registered rseq; opts->rseq_guard): Docker v19.03 refuses rseq, so the
+ * stub's ENOSYS for clone3 would make new threads abort. The report says
+ * so; with the guard clone3 keeps the filter's EPERM and the rest is
+ * patched; with rseq allowed, or rseq not registered, nothing is said.
+ */
+static void test_rseq_guard(void **state)
+{
+	const struct arch_abi *x86_64 = arch_by_name("x86_64");
+	struct patch_opts o = { .an = test_opts, .rseq_abi = x86_64 };
+	size_t olen = load_corpus("docker-default-v19.03.0.bpf", orig), plen;
+	struct seccomp_data d = mkdata(AUDIT_ARCH_X86_64, 435);
+	uint32_t clone3_orig = cbpf_run(orig, olen, &d);
+
+	(void)state;
+	assert_int_equal(patch_filter(orig, olen, &x86_64, 1, &o, &work, &plen), 0);
+	assert_true(work.rep.threads);
+	assert_false(work.rep.guarded);
+	assert_int_equal(cbpf_run(work.out, plen, &d), RET_ENOSYS);
+	o.rseq_guard = true;
+	assert_int_equal(patch_filter(orig, olen, &x86_64, 1, &o, &work, &plen), 0);
+	assert_true(work.rep.threads);
+	assert_true(work.rep.guarded);
+	assert_int_equal(cbpf_run(work.out, plen, &d), clone3_orig);
+	assert_int_equal(work.rep.abi[0].nranges, 2);		/* 334-434, 436-4095 */
+	assert_int_equal(work.rep.abi[0].ranges[0].hi, 434);
+	assert_int_equal(work.rep.stub_len + olen, plen);
+	d.nr = 436;
+	assert_int_equal(cbpf_run(work.out, plen, &d), RET_ENOSYS);
+	/* rseq not registered: nothing to guard */
+	o.rseq_abi = NULL;
+	assert_int_equal(patch_filter(orig, olen, &x86_64, 1, &o, &work, &plen), 0);
+	assert_false(work.rep.threads);
+	assert_false(work.rep.guarded);
+	/* rseq allowed outright: threads do not abort, clone3 is stubbed */
+	o.rseq_abi = x86_64;
+	o.nallow = 1;
+	o.allow[0] = 334;
+	o.allow_audit = AUDIT_ARCH_X86_64;
+	assert_int_equal(patch_filter(orig, olen, &x86_64, 1, &o, &work, &plen), 0);
+	assert_false(work.rep.threads);
+	assert_false(work.rep.guarded);
+	d.nr = 435;
+	assert_int_equal(cbpf_run(work.out, plen, &d), RET_ENOSYS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1390,6 +1437,7 @@ int main(void)
 		cmocka_unit_test(test_patch_outcomes),
 		cmocka_unit_test(test_same_cache),
 		cmocka_unit_test(test_keep_number),
+		cmocka_unit_test(test_rseq_guard),
 		cmocka_unit_test(test_keep_edges),
 		cmocka_unit_test(test_verify),
 	};

@@ -288,6 +288,155 @@ static void test_trap_block(void **state)
 	assert_int_equal(cbpf_run(work.out, plen, &d), RET_ENOSYS);
 }
 
+#define STMT(c, k) ((struct sock_filter)BPF_STMT((c), (k)))
+#define JMP(c, k, t, f) ((struct sock_filter)BPF_JUMP((c), (k), (t), (f)))
+
+/* The trap block instruction by instruction: with and without the range
+ * check, with A reset when nothing else follows before a filter that
+ * does not load A first. */
+static void test_trap_block_exact(void **state)
+{
+	/* an allow-list that starts with LDX: the kernel's A = 0 matters */
+	static const struct sock_filter ldx[] = {
+		LDX_IMM(0), LD_NR, JEQ(5, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS), ALLOW,
+	};
+	struct sock_filter f[16], want[32];
+	const struct arch_abi *abi = x86_64();
+	struct patch_opts o = { .an = test_opts, .translate_abi = abi,
+				.trap_data = TRANSLATE_DATA_TAG | 7,
+				.ip_lo = 0x7f1200340000ull, .ip_hi = 0x7f12004fffffull };
+	const uint32_t trap = SECCOMP_RET_TRAP | TRANSLATE_DATA_TAG | 7;
+	size_t len = legacy(f, SECCOMP_RET_KILL_PROCESS, false), plen, n, k, i;
+	struct seccomp_data d, bad;
+	unsigned long checked;
+
+	(void)state;
+	assert_int_equal(patch_filter(f, len, &abi, 1, &o, &work, &plen), 0);
+	n = work.rep.ntranslated;
+	assert_int_equal(n, 14);
+	k = 0;		/* LD arch; JEQ; LD nr; JEQ x n; JA; 5 of IP; RET */
+	want[k++] = STMT(BPF_LD | BPF_W | BPF_ABS, CBPF_OFF_ARCH);
+	want[k++] = JMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, (uint8_t)(n + 8));
+	want[k++] = STMT(BPF_LD | BPF_W | BPF_ABS, CBPF_OFF_NR);
+	for (i = 0; i < n; i++)
+		want[k++] = JMP(BPF_JMP | BPF_JEQ | BPF_K, work.rep.translated[i],
+				(uint8_t)(n - i), 0);
+	want[k++] = JMP(BPF_JMP | BPF_JA, 6, 0, 0);
+	want[k++] = STMT(BPF_LD | BPF_W | BPF_ABS, CBPF_OFF_IP + 4);
+	want[k++] = JMP(BPF_JMP | BPF_JEQ | BPF_K, 0x7f12, 0, 4);
+	want[k++] = STMT(BPF_LD | BPF_W | BPF_ABS, CBPF_OFF_IP);
+	want[k++] = JMP(BPF_JMP | BPF_JGE | BPF_K, 0x00340000, 0, 2);
+	want[k++] = JMP(BPF_JMP | BPF_JGT | BPF_K, 0x004fffff, 1, 0);
+	want[k++] = STMT(BPF_RET | BPF_K, trap);
+	assert_memory_equal(work.out, want, k * sizeof(want[0]));
+	/* then the ENOSYS stub, then the original */
+	assert_int_equal(work.out[k].code, BPF_LD | BPF_W | BPF_ABS);
+	assert_int_equal(plen, work.rep.stub_len + len);
+	assert_memory_equal(work.out + work.rep.stub_len, f, len * sizeof(f[0]));
+	assert_int_equal(patch_verify(f, len, work.out, plen, &o, &bad, &checked), 0);
+	/* another trap value is not the trap asked for */
+	work.out[k - 1].k = SECCOMP_RET_TRAP | TRANSLATE_DATA_TAG | 8;
+	assert_int_equal(patch_verify(f, len, work.out, plen, &o, &bad, &checked), -EPERM);
+
+	/* no range: from anywhere, five instructions fewer */
+	o.ip_lo = o.ip_hi = 0;
+	assert_int_equal(patch_filter(f, len, &abi, 1, &o, &work, &plen), 0);
+	want[1].jf = (uint8_t)(n + 3);
+	want[3 + n] = JMP(BPF_JMP | BPF_JA, 1, 0, 0);
+	want[4 + n] = STMT(BPF_RET | BPF_K, trap);
+	assert_memory_equal(work.out, want, (5 + n) * sizeof(want[0]));
+	d = mkdata(AUDIT_ARCH_X86_64, nr("pselect6"));
+	d.instruction_pointer = 0x1234;
+	assert_int_equal(cbpf_run(work.out, plen, &d), trap);
+
+	/* nothing counts as a denial: no stub, so the trap block itself
+	 * resets A for a filter that starts with LDX, and ends the patch */
+	memcpy(f, ldx, sizeof(ldx));
+	o.an.deny = 0;
+	assert_int_equal(patch_filter(f, N(ldx), &abi, 1, &o, &work, &plen), 0);
+	n = work.rep.ntranslated;
+	assert_int_equal(work.rep.stub_len, 5 + n + 1);
+	assert_int_equal(plen, 5 + n + 1 + N(ldx));
+	assert_int_equal(work.out[1].jf, n + 3);	/* to the reset */
+	assert_int_equal(work.out[3 + n].k, 1);
+	assert_int_equal(work.out[5 + n].code, BPF_ALU | BPF_AND | BPF_K);
+	assert_int_equal(work.out[5 + n].k, 0);
+	assert_memory_equal(work.out + 6 + n, ldx, sizeof(ldx));
+	d = mkdata(AUDIT_ARCH_X86_64, 5);		/* fstat: the original's */
+	assert_int_equal(cbpf_run(work.out, plen, &d), SECCOMP_RET_ALLOW);
+	d = mkdata(AUDIT_ARCH_I386, nr("pselect6"));	/* another arch: killed */
+	assert_int_equal(cbpf_run(work.out, plen, &d), SECCOMP_RET_KILL_PROCESS);
+	assert_int_equal(patch_verify(f, N(ldx), work.out, plen, &o, &bad, &checked), 0);
+}
+
+/* Which ABI is translated, among several; what the original answers each
+ * trapped call; patch_verify()'s view of traps it must refuse. */
+static void test_trap_abis(void **state)
+{
+	struct sock_filter f[16];
+	size_t len = legacy(f, SECCOMP_RET_KILL_THREAD, false), plen, n, k;
+	const struct arch_abi *const *native = arch_native(&n);
+	const struct arch_abi *x86_only = arch_by_name("x86");
+	struct patch_opts o = { .an = test_opts, .translate_abi = x86_64(),
+				.trap_data = TRANSLATE_DATA_TAG };
+	struct seccomp_data bad, d;
+	unsigned long checked;
+
+	(void)state;
+	assert_int_equal(n, 3);		/* x86_64, x86, x32: x86_64 not alone */
+	assert_int_equal(patch_filter(f, len, native, n, &o, &work, &plen), 0);
+	assert_int_equal(work.rep.ntranslated, 14);
+	for (k = 0; k < work.rep.ntranslated; k++)
+		assert_int_equal(work.rep.translated_ret[k], SECCOMP_RET_KILL_THREAD);
+	assert_int_equal(patch_verify(f, len, work.out, plen, &o, &bad, &checked), 0);
+	/* a trap for a call of no rule (read), or for x32's newfstatat */
+	work.out[3].k = 0;
+	assert_int_equal(patch_verify(f, len, work.out, plen, &o, &bad, &checked), -EPERM);
+	assert_int_equal(bad.nr, 0);
+	work.out[3].k = work.rep.translated[0];
+	d = mkdata(AUDIT_ARCH_X86_64, 0x40000000u | nr("newfstatat"));
+	assert_int_not_equal(cbpf_run(work.out, plen, &d), SECCOMP_RET_TRAP | TRANSLATE_DATA_TAG);
+	/* the ABI to translate is not among those patched: no trap */
+	assert_int_equal(patch_filter(f, len, &x86_only, 1, &o, &work, &plen), 0);
+	assert_int_equal(work.rep.ntranslated, 0);
+	/* a TRAP original is trapped too, and verified */
+	len = legacy(f, SECCOMP_RET_TRAP | 3, false);
+	assert_int_equal(patch_filter(f, len, native, n, &o, &work, &plen), 0);
+	assert_int_equal(work.rep.translated_ret[0], SECCOMP_RET_TRAP | 3);
+	assert_int_equal(patch_verify(f, len, work.out, plen, &o, &bad, &checked), 0);
+}
+
+/* patch_verify() with an allow list: the listed numbers must answer
+ * ALLOW, on the listed arch only; anything else is judged as ever. */
+static void test_verify_allow(void **state)
+{
+	struct sock_filter f[16];
+	const struct arch_abi *abi = x86_64();
+	struct patch_opts o = { .an = test_opts, .allow_audit = AUDIT_ARCH_X86_64,
+				.nallow = 2, .allow = { 1000, 4 } };
+	size_t len = legacy(f, SECCOMP_RET_KILL_PROCESS, false), plen;
+	struct seccomp_data bad, d;
+	unsigned long checked;
+
+	(void)state;
+	assert_int_equal(patch_filter(f, len, &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(work.rep.nallowed, 2);
+	assert_int_equal(patch_verify(f, len, work.out, plen, &o, &bad, &checked), 0);
+	d = mkdata(AUDIT_ARCH_X86_64, 4);
+	assert_int_equal(cbpf_run(work.out, plen, &d), SECCOMP_RET_ALLOW);
+	/* without the list, the same program is weaker than the original */
+	o.nallow = 0;
+	assert_int_equal(patch_verify(f, len, work.out, plen, &o, &bad, &checked), -EPERM);
+	assert_int_equal(bad.arch, AUDIT_ARCH_X86_64);
+	assert_int_equal(bad.nr, 4);
+	/* listed numbers that the program does not allow (the block's one RET) */
+	o.nallow = 2;
+	work.out[4 + 2].k = SECCOMP_RET_ERRNO | EPERM;
+	assert_int_equal(patch_verify(f, len, work.out, plen, &o, &bad, &checked), -EPERM);
+	assert_int_equal(bad.nr, 4);
+}
+
 /*
  * The handler's decision, against the original: the classic call only when
  * the original runs it, for every rule with arguments that apply; the
@@ -396,6 +545,9 @@ int main(void)
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_candidates),
 		cmocka_unit_test(test_trap_block),
+		cmocka_unit_test(test_trap_block_exact),
+		cmocka_unit_test(test_verify_allow),
+		cmocka_unit_test(test_trap_abis),
 		cmocka_unit_test(test_decide),
 		cmocka_unit_test(test_getdents),
 	};
