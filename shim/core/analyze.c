@@ -526,26 +526,38 @@ static void decide_maxknown(const struct sock_filter *prog, size_t len,
 	const struct arch_abi *abi = out->abi;
 	uint32_t lo;
 
-	if (out->flow.nr_opaque)
-		return verdict(out, ANALYZE_UNSURE,
-			       "the syscall number is transformed or compared with a non-constant");
-	if (out->flow.nknown == 0)
-		return verdict(out, ANALYZE_NO_NUMBERS,
-			       "the filter compares no syscall number of this ABI");
+	if (out->flow.nr_opaque) {
+		verdict(out, ANALYZE_UNSURE,
+			"the syscall number is transformed or compared with a non-constant");
+		return;
+	}
+	if (out->flow.nknown == 0) {
+		verdict(out, ANALYZE_NO_NUMBERS,
+			"the filter compares no syscall number of this ABI");
+		return;
+	}
 	out->has_known = true;
 	out->max_known = max_known(out);
-	if (out->max_known >= abi->nr_last)
-		return verdict(out, ANALYZE_FULL, "no number above the largest known one");
+	if (out->max_known >= abi->nr_last) {
+		verdict(out, ANALYZE_FULL, "no number above the largest known one");
+		return;
+	}
 	lo = out->max_known + 1;
-	if (!prove(prog, len, abi, lo, abi->nr_last, work, &out->deflt))
-		return verdict(out, ANALYZE_UNSURE,
-			       "numbers above the largest known one do not all get one answer");
-	if (!analyze_is_denial(out->deflt, opts->deny))
-		return verdict(out, ANALYZE_PERMISSIVE,
-			       "the default action is not a denial");
-	if (out->deflt == opts->stub_ret)
-		return verdict(out, ANALYZE_ALREADY,
-			       "the default action already returns the stub's errno");
+	if (!prove(prog, len, abi, lo, abi->nr_last, work, &out->deflt)) {
+		verdict(out, ANALYZE_UNSURE,
+			"numbers above the largest known one do not all get one answer");
+		return;
+	}
+	if (!analyze_is_denial(out->deflt, opts->deny)) {
+		verdict(out, ANALYZE_PERMISSIVE,
+			"the default action is not a denial");
+		return;
+	}
+	if (out->deflt == opts->stub_ret) {
+		verdict(out, ANALYZE_ALREADY,
+			"the default action already returns the stub's errno");
+		return;
+	}
 	verdict(out, ANALYZE_STUB, "unknown numbers are denied by default");
 	out->ranges[0] = (struct analyze_range){ lo, abi->nr_last };
 	out->nranges = 1;
@@ -794,7 +806,21 @@ void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
 	one_abi(prog, len, abi, opts, ANALYZE_MAX_KNOWN, work, out);
 }
 
-void analyze_abi_kver(const struct sock_filter *prog, size_t len,
+/*
+ * analyze_abi_kver(): decide the kernel-version stub of one ABI (with
+ * opts->fallback, analyze_abi_maxknown() adds those syscalls the same way).
+ * @prog, @len, @abi, @opts, @work, @out: as for analyze_abi_maxknown()
+ *
+ * The max-known ranges, plus every syscall of the ABI's table that the
+ * filter does not compare, that was added after the baseline (opts->baseline,
+ * or with 0 the newest release among the syscalls the filter compares) and
+ * that the filter is proven to deny. Numbers that are no syscall of the table
+ * may join a range. Falls back to max-known (out->strategy says so) when the
+ * ABI has no table, the filter compares no syscall of it, or the ranges would
+ * not fit. Fallback-safe syscalls (opts->fallback) are wanted whatever the
+ * baseline.
+ */
+static void analyze_abi_kver(const struct sock_filter *prog, size_t len,
 		      const struct arch_abi *abi, const struct analyze_opts *opts,
 		      struct analyze_work *work, struct analyze_abi *out)
 {

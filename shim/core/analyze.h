@@ -138,25 +138,7 @@ void analyze_abi_maxknown(const struct sock_filter *prog, size_t len,
 			  struct analyze_work *work, struct analyze_abi *out);
 
 /**
- * analyze_abi_kver() - decide the kernel-version stub of one ABI (with
- * opts->fallback, analyze_abi_maxknown() adds those syscalls the same way).
- * @prog, @len, @abi, @opts, @work, @out: as for analyze_abi_maxknown()
- *
- * The max-known ranges, plus every syscall of the ABI's table that the
- * filter does not compare, that was added after the baseline (opts->baseline,
- * or with 0 the newest release among the syscalls the filter compares) and
- * that the filter is proven to deny. Numbers that are no syscall of the table
- * may join a range. Falls back to max-known (out->strategy says so) when the
- * ABI has no table, the filter compares no syscall of it, or the ranges would
- * not fit. Fallback-safe syscalls (opts->fallback) are wanted whatever the
- * baseline.
- */
-void analyze_abi_kver(const struct sock_filter *prog, size_t len,
-		      const struct arch_abi *abi, const struct analyze_opts *opts,
-		      struct analyze_work *work, struct analyze_abi *out);
-
-/**
- * analyze_abi() - analyze_abi_maxknown() or analyze_abi_kver(), as
+ * analyze_abi() - analyze_abi_maxknown() or the kernel-version analysis, as
  * opts->strategy says.
  */
 void analyze_abi(const struct sock_filter *prog, size_t len,

@@ -132,10 +132,10 @@ static void pick_translated(size_t len, const struct arch_abi *const *abis, size
 		if (abis[i] != opts->translate_abi)
 			continue;
 		rep->ntranslated = translate_candidates(work->in, len, &rep->abi[i],
-							&work->flow, rep->translated);
+							&work->analysis, rep->translated);
 		for (k = 0; k < rep->ntranslated; k++)
 			analyze_answer(work->in, len, abis[i], rep->translated[k],
-				       &work->flow, &rep->translated_ret[k]);
+				       &work->analysis, &rep->translated_ret[k]);
 		break;
 	}
 }
@@ -152,7 +152,7 @@ static int build(size_t len, const struct arch_abi *const *abis, size_t nabis,
 	size_t i, ab, tb, ns;
 
 	o.strategy = strategy;
-	analyze_abis(work->in, len, abis, nabis, &o, &work->flow, rep->abi);
+	analyze_abis(work->in, len, abis, nabis, &o, &work->analysis, rep->abi);
 	for (i = 0; i < nabis; i++) {
 		if (opts->keep && rep->abi[i].verdict == ANALYZE_STUB &&
 		    abis[i]->audit == opts->keep_audit)

@@ -74,7 +74,7 @@ struct patch_work {
 	struct sock_filter *in;   /* after patch_filter(): the private copy */
 	struct sock_filter *out;  /* the patched program (the copy if no stub) */
 	struct patch_report rep;
-	struct analyze_work flow;
+	struct analyze_work analysis;	/* scratch memory of the analysis */
 	struct sock_filter buf[CBPF_MAX_INSNS];
 };
 

@@ -107,8 +107,10 @@ static void emit_block(struct emit *e, const struct analyze_range *r, size_t m,
 	size_t i;
 
 	put(e, BPF_LD | BPF_W | BPF_ABS, 0, 0, CBPF_OFF_NR);
-	if (use_tree(m))
-		return emit_tree(e, r, 0, 2 * m, stub_ret, end);
+	if (use_tree(m)) {
+		emit_tree(e, r, 0, 2 * m, stub_ret, end);
+		return;
+	}
 	for (i = 0; i < m; i++) {
 		/* from the JGE this lands on "JA end", from the JGT on the RET */
 		uint8_t to_out = (uint8_t)(2 * (m - i) - 1);

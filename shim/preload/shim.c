@@ -321,7 +321,7 @@ static bool shim_patch(const struct sock_fprog *prog, struct sock_fprog *fp,
 	out_len = decide(prog, in_seccomp_load ? "seccomp_load" : via);
 	/* from now on the log makes only the calls this filter lets through */
 	if (log_active() && cbpf_validate(prog->filter, prog->len) == 0)
-		log_admit(prog->filter, prog->len, &work.flow);
+		log_admit(prog->filter, prog->len, &work.analysis);
 	if (out_len == 0) {
 		unlock();
 		return false;

@@ -512,7 +512,7 @@ static void check_alone(struct input *in)
 	o.strategy = work.rep.strategy;
 	o.fallback = work.rep.fallback;	/* none if narrowed to plain max-known */
 	o.nfallback = work.rep.nfallback;
-	analyze_abi(in->prog, in->len, a->abi, &o, &again.flow, &alone);
+	analyze_abi(in->prog, in->len, a->abi, &o, &again.analysis, &alone);
 	if (alone.verdict != a->verdict || alone.flow.nknown != a->flow.nknown ||
 	    memcmp(alone.flow.known, a->flow.known, sizeof(a->flow.known)) ||
 	    alone.nranges != a->nranges ||

@@ -548,7 +548,7 @@ static void test_range_limit_two_abis(void **state)
 	assert_int_equal(work.rep.abi[0].strategy, ANALYZE_MAX_KNOWN);
 	assert_int_equal(work.rep.abi[0].nranges, 1);
 	b = &work.rep.abi[1];
-	analyze_abi(orig, len, x86_64(), &o, &work.flow, &alone);
+	analyze_abi(orig, len, x86_64(), &o, &work.analysis, &alone);
 	assert_ptr_equal(b->abi, x86_64());
 	assert_int_equal(b->verdict, ANALYZE_STUB);
 	assert_int_equal(b->verdict, alone.verdict);

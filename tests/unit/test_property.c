@@ -462,9 +462,9 @@ static void poison(struct patch_work *w, int how)
 		return;
 	}
 	for (i = 0; i < ANALYZE_STATES; i++) {
-		w->flow.reg[i][0] = w->flow.reg[i][1] = states[how - 2];
+		w->analysis.reg[i][0] = w->analysis.reg[i][1] = states[how - 2];
 		for (j = 0; j < CBPF_MEMWORDS; j++)
-			w->flow.mem[i][j] = states[how - 2];
+			w->analysis.mem[i][j] = states[how - 2];
 	}
 }
 
@@ -1138,12 +1138,12 @@ static unsigned long same_as_alone(const struct analyze_opts *o, size_t olen,
 	const struct arch_abi *const *every = all_abis(&na);
 	unsigned long stubbed = 0;
 
-	analyze_abis(orig, olen, every, na, o, &work.flow, work.rep.abi);
+	analyze_abis(orig, olen, every, na, o, &work.analysis, work.rep.abi);
 	for (i = 0; i < na; i++) {
 		const struct analyze_abi *b = &work.rep.abi[i];
 		const struct analyze_flow *f = &alone.flow;
 
-		analyze_abi(orig, olen, every[i], o, &work.flow, &alone);
+		analyze_abi(orig, olen, every[i], o, &work.analysis, &alone);
 		assert_ptr_equal(b->abi, every[i]);
 		assert_int_equal(b->verdict, alone.verdict);
 		assert_string_equal(b->why, alone.why);
