@@ -23,7 +23,10 @@
  *   opt[4]  bits 0-4: denials (enum analyze_deny bits), 0: the default set;
  *           bits 5-7: v > 0 appends "RET KILL_PROCESS" to the program up
  *           to 4096 - 4 (v - 1)^2 instructions, to meet the 4096 limit
- *   opt[5]  bit 0: keep a number for the filter; bits 1-7: its ABI's audit
+ *   opt[5]  bit 0: keep a number for the filter; bits 1-7: its ABI's audit;
+ *           without bit 0: bit 1 trap and translate (x86_64's table),
+ *           bit 2 only from a fixed range of instruction pointers, bits
+ *           3-7 the trap data's slot
  *   opt[6]  bit 7: keep that ABI's last number; else the constant of
  *           instruction (bits 0-6) % n, + 1
  *
@@ -45,11 +48,15 @@
  *    changed answer lies in a range the report claims for that arch, and
  *    the kernel's constant-action cache is the same (invariant 3); except
  *    that a number allow_syscalls lists is allowed, and cached as such
- *    (the one deliberate weakening).
+ *    (the one deliberate weakening), and that with translation an unnamed
+ *    replacement call the original kills or traps may trap for enostub's
+ *    handler, which then makes a classic call only if the original runs
+ *    it (translate_decide(), on arguments it can read).
  * The data are drawn from a generator seeded by the input, so a saved
  * input replays exactly.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +245,14 @@ static void pick_opts(struct input *in, const uint8_t *opt, size_t nopt)
 			   in->len ? in->prog[(which & 0x7f) % in->len].k + 1 : 0,
 	};
 	pick_fallback(&in->opts.an, opt_byte(opt, nopt, 1) >> 6);
+	if (!(keep & 1) && (keep & 2)) {	/* trap and translate, x86_64's table */
+		in->opts.translate_abi = arch_by_name("x86_64");
+		in->opts.trap_data = (uint16_t)(TRANSLATE_DATA_TAG | (keep >> 3));
+		if (keep & 4) {
+			in->opts.ip_lo = 0x7f0000001000ull;
+			in->opts.ip_hi = 0x7f00002fffffull;
+		}
+	}
 	if (opt_byte(opt, nopt, 1) & 0x20)
 		pick_allow(in);
 }
@@ -341,6 +356,8 @@ static size_t numbers(struct input *in, uint32_t arch, uint32_t *v)
 		add_around(v, &n, MAX_NRS, in->allow[i]);
 	if (in->opts.keep)
 		add_around(v, &n, MAX_NRS, in->opts.keep_nr);
+	for (i = 0; i < work.rep.ntranslated; i++)	/* trapped, and their neighbours */
+		add_around(v, &n, MAX_NRS, work.rep.translated[i]);
 	for (i = 0; i < N(special); i++)
 		add(v, &n, MAX_NRS, special[i]);
 	for (i = 0; i < 32; i++)
@@ -394,6 +411,38 @@ static bool claimed(uint32_t arch, uint32_t nr)
 	return false;
 }
 
+/*
+ * A call trapped for translation: enostub's handler makes the classic
+ * call only if the original runs it for the classic call's own data.
+ * The arguments are 0, AT_FDCWD or a zeroed buffer (a path "", a zero
+ * timeout): the handler reads the call's memory, as the kernel would.
+ */
+static void check_translated(struct input *in, const struct seccomp_data *trapped)
+{
+	static const uint64_t zeros[8];
+	struct seccomp_data d = *trapped, k;
+	struct translate_call c;
+	uint32_t orig;
+	size_t j;
+	int how;
+
+	for (how = 0; how < 4; how++) {
+		for (j = 0; j < 6; j++)
+			d.args[j] = how & 1 ? (uintptr_t)zeros : 0;
+		if (how & 2)
+			d.args[0] = (uint64_t)(int64_t)AT_FDCWD;
+		if (!translate_decide(in->prog, in->len, in->opts.translate_abi, &d, &c, &orig))
+			continue;
+		k = d;
+		k.nr = (int)c.nr;
+		for (j = 0; j < 6; j++)
+			k.args[j] = c.args[j];
+		if (!analyze_runs_call(cbpf_run(in->prog, in->len, &k)))
+			die(in, "the handler would make a classic call the original refuses",
+			    &k, NULL);
+	}
+}
+
 static enum oracle_verdict check_data(struct input *in, struct seccomp_data *d,
 				      struct oracle_case *c)
 {
@@ -402,6 +451,8 @@ static enum oracle_verdict check_data(struct input *in, struct seccomp_data *d,
 
 	if (v == ORACLE_WEAKER)
 		die(in, "WEAKER: the patched filter breaks the never-weaker promise", d, c);
+	if (v == ORACLE_TRAPPED)
+		check_translated(in, d);
 	if (v == ORACLE_STUBBED && !claimed(d->arch, (uint32_t)d->nr))
 		die(in, "stubbed a number outside every range the report claims", d, c);
 	return v;
@@ -414,8 +465,9 @@ static void fill_args(struct input *in, struct seccomp_data *d, int how)
 	for (j = 0; j < 6; j++)
 		d->args[j] = how == 0 ? 0 : how == 1 ? ~0ULL :
 			     (uint64_t)some_const(in) << 32 | some_const(in);
-	d->instruction_pointer = how == 2 ? (uint64_t)some_const(in) << 32 | some_const(in)
-					  : d->args[0];
+	/* from the trap's range when there is one (the C library's code) */
+	d->instruction_pointer = how == 2 ? (uint64_t)some_const(in) << 32 | some_const(in) :
+				 how == 0 && in->opts.ip_hi ? in->opts.ip_lo : d->args[0];
 }
 
 /*
@@ -554,8 +606,9 @@ static void run(struct input *in)
 		return;
 	if (rc == -EINVAL || !valid)
 		die(in, "patch_filter() and cbpf_validate() disagree", NULL, NULL);
-	if (rc == -E2BIG && !any_stub_verdict(&work.rep) && !in->nallow)
-		die(in, "-E2BIG without a stub or an allow block to add", NULL, NULL);
+	if (rc == -E2BIG && !any_stub_verdict(&work.rep) && !in->nallow &&
+	    !work.rep.ntranslated)
+		die(in, "-E2BIG without a stub, an allow or a trap block to add", NULL, NULL);
 	if (rc != 0 && rc != -E2BIG)
 		die(in, "patch_filter() returned an undocumented error", NULL, NULL);
 	check_pure(in, rc);

@@ -20,11 +20,16 @@
 #include "analyze.h"
 #include "cbpf.h"
 #include "patch.h"
+#include "systab.h"
+#include "translate.h"
 
 enum oracle_verdict {
 	ORACLE_SAME,            /* patched(d) == original(d) */
 	ORACLE_STUBBED,         /* a denial of an unnamed number became stub_ret */
 	ORACLE_WEAKER,          /* anything else: the promise is broken */
+	ORACLE_TRAPPED,         /* an unnamed replacement call of the translation
+				 * table that the original kills or traps now
+				 * traps for enostub's handler (translate) */
 };
 
 /* What one seccomp_data got, for messages. */
@@ -56,6 +61,30 @@ static inline bool oracle_may_stub(uint32_t ret, uint32_t deny)
 	return (deny & kind) != 0;
 }
 
+/* Is (@abi, @nr) the newer call of a rule of the translation table? */
+static inline bool oracle_replacement(const struct arch_abi *abi, uint32_t nr)
+{
+	size_t n, i;
+	const struct translate_rule *t = translate_rules(abi, &n);
+	const struct systab_ent *e;
+
+	for (i = 0; i < n; i++) {
+		e = systab_by_name(abi, t[i].from);
+		if (e && abi->nr_base + e->nr == nr)
+			return true;
+	}
+	return false;
+}
+
+/* The answers after which the program dies or gets SIGSYS anyway. */
+static inline bool oracle_kills_or_traps(uint32_t ret)
+{
+	uint32_t act = ret & SECCOMP_RET_ACTION_FULL;
+
+	return act == SECCOMP_RET_KILL_PROCESS || act == SECCOMP_RET_KILL_THREAD ||
+	       act == SECCOMP_RET_TRAP;
+}
+
 /*
  * Run @orig and @patched on @d and judge the difference. @opts are the
  * options the filter was patched with: the denial set, the stub's return
@@ -74,6 +103,11 @@ oracle_check(const struct sock_filter *orig, size_t olen,
 	if (opts->keep && d->arch == opts->keep_audit &&
 	    (uint32_t)d->nr == opts->keep_nr)
 		return ORACLE_WEAKER;
+	if (opts->translate_abi && c->patched == (SECCOMP_RET_TRAP | opts->trap_data) &&
+	    !c->named && d->arch == opts->translate_abi->audit &&
+	    oracle_kills_or_traps(c->orig) &&
+	    oracle_replacement(opts->translate_abi, (uint32_t)d->nr))
+		return ORACLE_TRAPPED;
 	if (!oracle_may_stub(c->orig, opts->an.deny) || c->named ||
 	    c->patched != opts->an.stub_ret)
 		return ORACLE_WEAKER;
