@@ -181,14 +181,8 @@ static int patch(struct tpol *p, pid_t tid, const struct trace_install *in,
 	opts_for(&s->pol, own, tmem_rseq_registered(tid), &opts);
 	rc = patch_filter(prog, len, abis, nabis, &opts, &p->work, out_len);
 	add_outcome(b, &opts, &p->work.rep, rc, rc ? 0 : *out_len, s);
-	if (rc == 0 && *out_len && p->work.rep.guarded)
-		report_add(b, "; rseq_guard: clone3 left to the filter, because this thread "
-		    "registered rseq and the filter refuses it");
-	else if (rc == 0 && *out_len && p->work.rep.threads)
-		report_add(b, "; warning: this thread registered rseq, which the filter refuses: "
-		    "if the process starts a thread before it execs, the thread aborts "
-		    "(remedies: enostub run --no-rseq, allow_syscalls = [\"rseq\"], "
-		    "or rseq_guard = true)");
+	if (rc == 0 && *out_len)
+		report_rseq(b, &p->work.rep, false);
 	return rc;
 }
 

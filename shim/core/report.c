@@ -144,3 +144,19 @@ size_t report_outcome(char *buf, size_t size, const struct patch_opts *opts,
 		add_translated(&b, rep, opts);
 	return b.n;
 }
+
+void report_rseq(struct report_buf *b, const struct patch_report *rep, bool secure)
+{
+	if (rep->guarded)
+		report_add(b, "; rseq_guard: clone3 left to the filter, because glibc "
+			   "registered rseq before this filter, which refuses it, and a "
+			   "thread started through clone would abort");
+	else if (rep->threads)
+		report_add(b, "; warning: glibc registered rseq before this filter, which "
+			   "refuses it: if this process starts a thread before it execs, "
+			   "the thread aborts (remedies: %s)", secure ?
+			   "a setuid program ignores GLIBC_TUNABLES, so in a rule for its "
+			   "exe, allow_syscalls = [\"rseq\"] or rseq_guard = true" :
+			   "GLIBC_TUNABLES=glibc.pthread.rseq=0 or enostub run --no-rseq, "
+			   "allow_syscalls = [\"rseq\"], or rseq_guard = true");
+}

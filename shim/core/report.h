@@ -44,6 +44,15 @@ size_t report_outcome(char *buf, size_t size, const struct patch_opts *opts,
 		      const struct patch_report *rep, int rc, size_t out_len, bool dry_run);
 
 /**
+ * report_rseq() - "; rseq_guard: clone3 left to the filter, ..." or
+ * "; warning: glibc registered rseq before this filter, ...", when the
+ * report says new threads would abort (rep->threads), with the remedies
+ * that work for the process (@secure: a setuid program ignores
+ * GLIBC_TUNABLES).
+ */
+void report_rseq(struct report_buf *b, const struct patch_report *rep, bool secure);
+
+/**
  * report_errno() - "ENOSYS" for 38; the number for a value with no name.
  * @err: errno value; @buf, @size: room for the number
  */

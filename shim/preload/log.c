@@ -165,35 +165,22 @@ static int prefix(char *buf, size_t size)
 
 size_t log_format(char *out, size_t size, const struct log_event *ev)
 {
-	size_t n;
+	struct report_buf b = { out, size, 0 };
 
 	if (size == 0)
 		return 0;
-	n = (size_t)prefix(out, size);
-	n = n < size ? n : size - 1;
-	n += (size_t)snprintf(out + n, size - n, "%s filter of %zu instructions: ",
-			      ev->via, ev->len);
-	n = n < size ? n : size - 1;
+	out[0] = '\0';
+	b.n = (size_t)prefix(out, size);
+	b.n = b.n < size ? b.n : size - 1;
+	report_add(&b, "%s filter of %zu instructions: ", ev->via, ev->len);
 	if (!ev->rep) {
-		n += (size_t)snprintf(out + n, size - n, "forwarded untouched (%s)\n", ev->note);
-		return n < size ? n : size - 1;
+		report_add(&b, "forwarded untouched (%s)\n", ev->note);
+		return b.n;
 	}
-	n = report_outcome(out, size, ev->opts, ev->rep, ev->rc, ev->out_len, ev->dry_run);
-	if (ev->rep->guarded)
-		n += (size_t)snprintf(out + n, size - n, "; rseq_guard: clone3 left to the "
-			"filter, because glibc registered rseq before this filter, which "
-			"refuses it, and a thread started through clone would abort");
-	else if (ev->rep->threads)
-		n += (size_t)snprintf(out + n, size - n, "; warning: glibc registered rseq "
-			"before this filter, which refuses it: if this process starts a "
-			"thread before it execs, the thread aborts (remedies: %s)", lg.secure ?
-			"a setuid program ignores GLIBC_TUNABLES, so in a rule for its "
-			"exe, allow_syscalls = [\"rseq\"] or rseq_guard = true" :
-			"GLIBC_TUNABLES=glibc.pthread.rseq=0 or enostub run --no-rseq, "
-			"allow_syscalls = [\"rseq\"], or rseq_guard = true");
-	n = n < size ? n : size - 1;
-	n += (size_t)snprintf(out + n, size - n, "\n");
-	return n < size ? n : size - 1;
+	b.n = report_outcome(out, size, ev->opts, ev->rep, ev->rc, ev->out_len, ev->dry_run);
+	report_rseq(&b, ev->rep, lg.secure);
+	report_add(&b, "\n");
+	return b.n;
 }
 
 size_t log_escape(char *out, size_t size, const char *in)
