@@ -18,6 +18,10 @@
 #include <pthread.h>
 #include <unistd.h>
 
+/* Code every process runs when the library loads, grouped (.text.hot):
+ * each page of it touched is a page fault in every process. */
+#define STARTUP_FN __attribute__((hot))
+
 #ifndef LIBCONFIG_SONAME
 #error "LIBCONFIG_SONAME: the build sets it from pkg-config libconfig"
 #endif
@@ -48,6 +52,7 @@ static const char level_names[][NAME_MAX_LEN] = { "error", "notice", "info" };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+STARTUP_FN
 void conf_defaults(struct conf_settings *s)
 {
 	static const struct conf_settings d = CONF_DEFAULTS;
@@ -640,6 +645,7 @@ int conf_read(const char *path, bool secure, struct conf_file *out,
 	return rc;
 }
 
+STARTUP_FN
 const struct conf_settings *conf_match(const struct conf_file *f,
 				       const struct conf_identity *id,
 				       unsigned int *line)
@@ -662,6 +668,7 @@ const struct conf_settings *conf_match(const struct conf_file *f,
 	return &f->global;
 }
 
+STARTUP_FN
 void conf_identify(struct conf_identity *id, bool secure, const struct conf_file *f)
 {
 	const char *fn = secure ? NULL : (const char *)getauxval(AT_EXECFN);
@@ -682,6 +689,7 @@ void conf_identify(struct conf_identity *id, bool secure, const struct conf_file
 			 program_invocation_short_name);
 }
 
+STARTUP_FN
 const char *conf_path(bool secure)
 {
 	const char *env = secure ? NULL : secure_getenv("ENOSTUB_CONFIG");
@@ -720,11 +728,13 @@ static uint64_t fnv1a(const void *p, size_t n)
 	return h;
 }
 
+STARTUP_FN
 static size_t snap_payload(size_t nrules)
 {
 	return offsetof(struct conf_file, rule) + nrules * sizeof(struct conf_rule);
 }
 
+STARTUP_FN
 static void snap_identity(struct snap_head *h, const struct stat *src)
 {
 	h->dev = src->st_dev;
@@ -734,20 +744,40 @@ static void snap_identity(struct snap_head *h, const struct stat *src)
 	h->mtime_nsec = src->st_mtim.tv_nsec;
 }
 
-/* "FILE.snap" into @buf; false if it does not fit. */
+/* "FILE.snap" into @buf; false if it does not fit. Loops, not snprintf()
+ * or strlen(): every page of code this path touches is a page fault in
+ * every process that has a configuration file. */
+STARTUP_FN
 static bool snap_path(const char *path, char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "%s" CONF_SNAP_SUFFIX, path);
+	static const char suffix[] = CONF_SNAP_SUFFIX;
+	size_t n = 0, i;
 
-	return n > 0 && (size_t)n < size;
+	for (; path[n]; n++)
+		if (n + sizeof(suffix) >= size)
+			return false;
+		else
+			buf[n] = path[n];
+	for (i = 0; i < sizeof(suffix); i++)
+		buf[n + i] = suffix[i];
+	return true;
 }
 
+/* A NUL within @size bytes (a loop, not memchr(): the fresh-snapshot path
+ * touches as few pages of code as it can, each is a page fault) */
+STARTUP_FN
 static bool terminated(const char *s, size_t size)
 {
-	return memchr(s, '\0', size) != NULL;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (!s[i])
+			return true;
+	return false;
 }
 
 /* A bool as stored: 0 or 1 (any other byte would be undefined). */
+STARTUP_FN
 static bool bool_ok(const bool *b)
 {
 	uint8_t v;
@@ -758,11 +788,12 @@ static bool bool_ok(const bool *b)
 
 /* Every value one the parser can produce: a damaged or forged snapshot
  * must not give the library a setting the file could not. */
+STARTUP_FN
 static bool settings_valid(const struct conf_settings *s)
 {
 	const struct policy *p = &s->pol;
+	const struct arch_abi *abi;
 	size_t n, i;
-	const struct arch_abi *abi = arch_native(&n)[0];
 
 	if (p->mode > POLICY_OFF || p->strategy > ANALYZE_KERNEL_VERSION ||
 	    p->err < 1 || p->err > 4095 || (p->deny & ~(uint32_t)((ANALYZE_DENY_USER_NOTIF << 1) - 1)) ||
@@ -772,9 +803,11 @@ static bool settings_valid(const struct conf_settings *s)
 	    (s->target == CONF_LOG_FILE && s->log_path[0] != '/') ||
 	    !bool_ok(&p->rseq_guard) || !bool_ok(&p->translate) || !bool_ok(&s->no_rseq))
 		return false;
-	for (i = 0; i < p->nallow; i++)
+	for (i = 0; i < p->nallow; i++) {
+		abi = arch_native(&n)[0];
 		if (!systab_by_nr(abi, abi->nr_base + p->allow[i]))
 			return false;
+	}
 	for (i = 0; i < p->nfallback; i++)
 		if (!systab_name_at(p->fallback_names[i]) ||
 		    (i && p->fallback_names[i] < p->fallback_names[i - 1]))
@@ -782,6 +815,7 @@ static bool settings_valid(const struct conf_settings *s)
 	return true;
 }
 
+STARTUP_FN
 static bool file_valid(const struct conf_file *f)
 {
 	bool any_exe = false, any_comm = false;
@@ -806,6 +840,7 @@ static bool file_valid(const struct conf_file *f)
 	return any_exe == f->any_exe && any_comm == f->any_comm;
 }
 
+STARTUP_FN
 int conf_snapshot(const char *path, const struct stat *src, bool secure,
 		  struct conf_file *out)
 {
@@ -928,6 +963,7 @@ int conf_compile(const char *path, char *err, size_t errsz)
 	return rc;
 }
 
+STARTUP_FN
 void conf_load(struct conf_state *st, bool secure, const char *path)
 {
 	static const char *const why[] = { "", "stale (the file changed since, or "
@@ -956,7 +992,8 @@ void conf_load(struct conf_state *st, bool secure, const char *path)
 	if (rc == 0) {
 		conf_identify(&id, secure, f);
 		st->set = *conf_match(f, &id, &st->rule_line);
-		snprintf(st->source, sizeof(st->source), "%s", path);
+		/* not snprintf(): printf's machinery is pages of code */
+		strncpy(st->source, path, sizeof(st->source) - 1);
 	}
 }
 

@@ -19,6 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Code every process runs when the library loads, grouped (.text.hot):
+ * each page of it touched is a page fault in every process. */
+#define STARTUP_FN __attribute__((hot))
+
 #define LOG_LINE_MAX 1024
 #define SYSLOG_PATH "/dev/log"
 
@@ -55,11 +59,12 @@ static struct {
 	/* set under the shim's lock, before the filter concerned is forwarded */
 	uint32_t refused;               /* bit per log_call: a filter may refuse it */
 	bool blind;                     /* a filter of unknown content may be in force */
-} lg = { .cfg = { .target = CONF_LOG_NONE } };
+} lg __attribute__((section(".data.enostub_startup"))) = { .cfg = { .target = CONF_LOG_NONE } };
 
 /* $ENOSTUB_LOG, by log.target's rule (conf_log_target()); a value it
  * refuses changes nothing here: the shim has made it a configuration
  * error, which it reports. */
+STARTUP_FN
 static void target_from_env(const char *v)
 {
 	const char *why;
@@ -70,6 +75,7 @@ static void target_from_env(const char *v)
 /* Did the process start under a filter (inherited across exec)? Unsure
  * counts as yes. openat, read and close: ld.so made these very calls to
  * load this library, so the filter, if any, lets them through. */
+STARTUP_FN
 static bool started_under_filter(void)
 {
 	char buf[4096];
@@ -93,6 +99,7 @@ static bool started_under_filter(void)
 	return *p != '0';
 }
 
+STARTUP_FN
 void log_setup(const struct conf_settings *s, bool secure, log_sys_fn sys)
 {
 	const char *v = secure ? NULL : getenv("ENOSTUB_LOG");

@@ -41,6 +41,10 @@
 #include "trap.h"
 #include "core/policy.h"
 
+/* Code every process runs when the library loads, grouped (.text.hot):
+ * each page of it touched is a page fault in every process. */
+#define STARTUP_FN __attribute__((hot))
+
 #define SHIM_EXPORT __attribute__((visibility("default")))
 
 typedef void (*any_fn)(void);
@@ -48,7 +52,12 @@ typedef int (*prctl_fn)(int, ...);
 typedef long (*syscall_fn)(long, ...);
 typedef int (*seccomp_load_fn)(void *);
 
-static any_fn real_prctl, real_syscall, real_seccomp_load;
+/* What the constructor touches sits together in .data ("STARTUP"): each
+ * page it touches is a page fault in every process that loads the
+ * library, so these do not go to .bss pages of their own. */
+#define STARTUP __attribute__((section(".data.enostub_startup")))
+
+static any_fn real_prctl STARTUP, real_syscall STARTUP, real_seccomp_load STARTUP;
 
 /* Set while a filter is forwarded from this thread: never patch twice. */
 static __thread int forwarding __attribute__((tls_model("initial-exec")));
@@ -62,8 +71,8 @@ static int busy;
 static struct patch_work work __attribute__((aligned(4096)));
 
 /* The configuration for this process, read when the library loads. */
-static struct conf_state conf = { .set = CONF_DEFAULTS, .source = "built-in" };
-static int configured;
+static struct conf_state conf STARTUP = { .set = CONF_DEFAULTS, .source = "built-in" };
+static int configured STARTUP;
 
 /* Spins on a busy lock before giving up and forwarding the original. */
 #define SHIM_LOCK_SPINS (1u << 22)
@@ -88,6 +97,7 @@ SHIM_EXPORT long syscall(long number, ...);
 SHIM_EXPORT int seccomp_load(void *ctx);
 
 /* The next definition of @name after this library, resolved once. */
+STARTUP_FN
 static any_fn get_real(any_fn *slot, const char *name, any_fn self)
 {
 	any_fn f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
@@ -160,6 +170,7 @@ static bool plausible(const void *p, size_t size)
  */
 /* ENOSTUB_MODE (patch, dry-run, off) overrides the mode, as `enostub run
  * --dry-run` asks; ignored in secure mode. */
+STARTUP_FN
 static void mode_from_env(bool secure)
 {
 	const char *v = secure ? NULL : getenv("ENOSTUB_MODE");
@@ -178,6 +189,7 @@ static void mode_from_env(bool secure)
 /* ENOSTUB_LOG follows the rule of log.target in the file (none, stderr,
  * syslog or an absolute path): anything else is a configuration error.
  * log_setup() applies a valid one; ignored in secure mode. */
+STARTUP_FN
 static void log_from_env(bool secure)
 {
 	const char *v = secure ? NULL : getenv("ENOSTUB_LOG"), *why;
@@ -191,6 +203,7 @@ static void log_from_env(bool secure)
 /* Secure mode: the caller's ENOSTUB_* must not reach a process that is
  * no longer in secure mode (a setuid wrapper that execs a helper after
  * setresuid), as ld.so removes its own unsafe variables. */
+STARTUP_FN
 static void drop_env(void)
 {
 	unsetenv("ENOSTUB_CONFIG");
@@ -198,6 +211,7 @@ static void drop_env(void)
 	unsetenv("ENOSTUB_MODE");
 }
 
+STARTUP_FN
 static void shim_configure(void)
 {
 	int saved = errno;
