@@ -54,7 +54,7 @@ CORE_OBJ := $(CORE_SRC:.c=.o)
 CONF_OBJ := $(patsubst %.c,%.o,$(wildcard shim/config/*.c))
 PRELOAD_OBJ := $(patsubst %.c,%.o,$(wildcard shim/preload/*.c))
 CLI_OBJ  := $(patsubst %.c,%.o,$(wildcard shim/cli/*.c))
-SHIM_OBJ := $(PRELOAD_OBJ) $(CONF_OBJ) $(CORE_OBJ)
+SHIM_OBJ := $(CONF_OBJ) $(PRELOAD_OBJ) $(CORE_OBJ)
 # what the unit tests link: everything but the hooks
 UNIT_OBJ := $(CORE_OBJ) $(CONF_OBJ) shim/preload/log.o
 LIB      := shim/libenostub.so
