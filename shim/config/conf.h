@@ -98,8 +98,8 @@ struct conf_state {
  * --compile FILE` wrote it, with the source's identity (device, inode,
  * size, modification time) and a checksum. The library reads it with
  * open, readv and close (fstat too in secure mode) instead of loading
- * libconfig, and falls back
- * to parsing FILE when it is missing, stale, of another build or damaged.
+ * libconfig, and falls back to parsing FILE when it is missing, stale, of
+ * another build or damaged.
  * It is trusted as FILE is (secure mode: owned by root, not writable by
  * group or others).
  */
