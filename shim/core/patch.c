@@ -125,17 +125,15 @@ static void pick_translated(size_t len, const struct arch_abi *const *abis, size
 			    const struct patch_opts *opts, struct patch_work *work)
 {
 	struct patch_report *rep = &work->rep;
-	size_t i, k;
+	size_t i;
 
 	rep->ntranslated = 0;
 	for (i = 0; opts->translate_abi && i < nabis; i++) {
 		if (abis[i] != opts->translate_abi)
 			continue;
 		rep->ntranslated = translate_candidates(work->in, len, &rep->abi[i],
-							&work->analysis, rep->translated);
-		for (k = 0; k < rep->ntranslated; k++)
-			analyze_answer(work->in, len, abis[i], rep->translated[k],
-				       &work->analysis, &rep->translated_ret[k]);
+							&work->analysis, rep->translated,
+							rep->translated_ret);
 		break;
 	}
 }
@@ -302,23 +300,9 @@ bool patch_threads_abort(const struct sock_filter *orig, size_t olen,
 static bool trapped(const struct patch_opts *opts, const struct seccomp_data *d,
 		    uint32_t orig, uint32_t patched, bool named)
 {
-	size_t n, i;
-	const struct translate_rule *t;
-	const struct systab_ent *e;
-	uint32_t act = orig & SECCOMP_RET_ACTION_FULL;
-
-	if (!opts->translate_abi || named || d->arch != opts->translate_abi->audit ||
-	    patched != (SECCOMP_RET_TRAP | opts->trap_data) ||
-	    (act != SECCOMP_RET_KILL_PROCESS && act != SECCOMP_RET_KILL_THREAD &&
-	     act != SECCOMP_RET_TRAP))
-		return false;
-	t = translate_rules(opts->translate_abi, &n);
-	for (i = 0; i < n; i++) {
-		e = systab_by_name(opts->translate_abi, t[i].from);
-		if (e && opts->translate_abi->nr_base + e->nr == (uint32_t)d->nr)
-			return true;
-	}
-	return false;
+	return opts->translate_abi && !named && d->arch == opts->translate_abi->audit &&
+	       patched == (SECCOMP_RET_TRAP | opts->trap_data) && translate_kills(orig) &&
+	       translate_replaces(opts->translate_abi, (uint32_t)d->nr);
 }
 
 /* Is @d a number allow_syscalls allows outright? */

@@ -50,7 +50,7 @@ static uint32_t nr_of(const struct arch_abi *abi, const char *name, bool *ok)
 	return e ? abi->nr_base + e->nr : 0;
 }
 
-static bool killed_or_trapped(uint32_t ret)
+bool translate_kills(uint32_t ret)
 {
 	uint32_t act = ret & SECCOMP_RET_ACTION_FULL;
 
@@ -58,9 +58,21 @@ static bool killed_or_trapped(uint32_t ret)
 	       act == SECCOMP_RET_TRAP;
 }
 
+bool translate_replaces(const struct arch_abi *abi, uint32_t nr)
+{
+	size_t n, i;
+	const struct translate_rule *t = translate_rules(abi, &n);
+	bool ok;
+
+	for (i = 0; i < n; i++)
+		if (nr_of(abi, t[i].from, &ok) == nr && ok)
+			return true;
+	return false;
+}
+
 size_t translate_candidates(const struct sock_filter *prog, size_t len,
 			    const struct analyze_abi *a, struct analyze_work *work,
-			    uint32_t nrs[TRANSLATE_MAX])
+			    uint32_t nrs[TRANSLATE_MAX], uint32_t rets[TRANSLATE_MAX])
 {
 	size_t n, i, k = 0, j;
 	const struct translate_rule *t = translate_rules(a->abi, &n);
@@ -74,12 +86,15 @@ size_t translate_candidates(const struct sock_filter *prog, size_t len,
 			;
 		if (!ok_from || !ok_to || j < k || analyze_is_known(a, from) ||
 		    !analyze_answer(prog, len, a->abi, from, work, &ret) ||
-		    !killed_or_trapped(ret))
+		    !translate_kills(ret))
 			continue;
 		/* ascending: insert */
-		for (j = k++; j > 0 && nrs[j - 1] > from; j--)
+		for (j = k++; j > 0 && nrs[j - 1] > from; j--) {
 			nrs[j] = nrs[j - 1];
+			rets[j] = rets[j - 1];
+		}
 		nrs[j] = from;
+		rets[j] = ret;
 	}
 	return k;
 }

@@ -74,6 +74,18 @@ struct translate_call {
 const struct translate_rule *translate_rules(const struct arch_abi *abi, size_t *n);
 
 /**
+ * translate_kills() - is @ret an answer after which the program dies or
+ * gets SIGSYS anyway (KILL_PROCESS, KILL_THREAD, TRAP)? Only those are
+ * ever trapped for translation.
+ */
+bool translate_kills(uint32_t ret);
+
+/**
+ * translate_replaces() - is @nr of @abi the newer call of some rule?
+ */
+bool translate_replaces(const struct arch_abi *abi, uint32_t nr);
+
+/**
  * translate_candidates() - the replacement calls the patched filter should
  * trap: in @abi's table, with a classic call in its syscall table, not
  * compared by the filter (@a, the max-known pass of @abi), and answered
@@ -82,12 +94,13 @@ const struct translate_rule *translate_rules(const struct arch_abi *abi, size_t 
  * @a:    analyze_abi()'s result for @abi
  * @work: scratch memory
  * @nrs:  absolute numbers, ascending, at most TRANSLATE_MAX
+ * @rets: the original's answer to each
  *
  * Return: how many.
  */
 size_t translate_candidates(const struct sock_filter *prog, size_t len,
 			    const struct analyze_abi *a, struct analyze_work *work,
-			    uint32_t nrs[TRANSLATE_MAX]);
+			    uint32_t nrs[TRANSLATE_MAX], uint32_t rets[TRANSLATE_MAX]);
 
 /**
  * translate_prepare() - the classic call equal to (@nr, @args) of @abi.

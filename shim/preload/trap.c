@@ -70,14 +70,6 @@ static long raw(long nr, const uint64_t *a)
 	return r == -1 ? -errno : r;
 }
 
-static bool killed_or_trapped(uint32_t ret)
-{
-	uint32_t act = ret & SECCOMP_RET_ACTION_FULL;
-
-	return act == SECCOMP_RET_KILL_PROCESS || act == SECCOMP_RET_KILL_THREAD ||
-	       act == SECCOMP_RET_TRAP;
-}
-
 /*
  * Die as the kernel kills: make the trapped call again. SIGSYS is blocked
  * in the handler, so the filter's trap (or the original's kill) cannot be
@@ -152,7 +144,7 @@ static void on_sigsys(int sig, siginfo_t *si, void *ucv)
 	}
 	p = pool + slots[slot].off;
 	classic = translate_decide(p, slots[slot].len, own, &d, &c, &orig);
-	if (!killed_or_trapped(orig)) {
+	if (!translate_kills(orig)) {
 		pass_on(sig, si, ucv, a, g);	/* the program's own trap */
 	} else if ((orig & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRAP && program_handles()) {
 		/* a program that traps calls itself keeps its own signals:

@@ -198,7 +198,7 @@ static size_t legacy(struct sock_filter *f, uint32_t deflt, bool names_newfstata
 static void test_candidates(void **state)
 {
 	struct sock_filter f[16];
-	uint32_t nrs[TRANSLATE_MAX];
+	uint32_t nrs[TRANSLATE_MAX], rets[TRANSLATE_MAX];
 	struct analyze_abi a;
 	struct analyze_opts o = test_opts;
 	size_t len, n, i;
@@ -206,7 +206,7 @@ static void test_candidates(void **state)
 	(void)state;
 	len = legacy(f, SECCOMP_RET_KILL_PROCESS, false);
 	analyze_abi_maxknown(f, len, x86_64(), &o, &scratch, &a);
-	n = translate_candidates(f, len, &a, &scratch, nrs);
+	n = translate_candidates(f, len, &a, &scratch, nrs, rets);
 	assert_int_equal(n, 14);	/* every replacement call: all killed */
 	for (i = 1; i < n; i++)
 		assert_true(nrs[i - 1] < nrs[i]);
@@ -215,19 +215,21 @@ static void test_candidates(void **state)
 	 * ENOSYS stub's business; TRAP and KILL_THREAD are trapped too */
 	len = legacy(f, SECCOMP_RET_KILL_PROCESS, true);
 	analyze_abi_maxknown(f, len, x86_64(), &o, &scratch, &a);
-	n = translate_candidates(f, len, &a, &scratch, nrs);
+	n = translate_candidates(f, len, &a, &scratch, nrs, rets);
 	assert_int_equal(n, 13);
 	for (i = 0; i < n; i++)
 		assert_int_not_equal(nrs[i], nr("newfstatat"));
 	len = legacy(f, SECCOMP_RET_ERRNO | EPERM, false);
 	analyze_abi_maxknown(f, len, x86_64(), &o, &scratch, &a);
-	assert_int_equal(translate_candidates(f, len, &a, &scratch, nrs), 0);
+	assert_int_equal(translate_candidates(f, len, &a, &scratch, nrs, rets), 0);
 	len = legacy(f, SECCOMP_RET_TRAP | 9, false);
 	analyze_abi_maxknown(f, len, x86_64(), &o, &scratch, &a);
-	assert_int_equal(translate_candidates(f, len, &a, &scratch, nrs), 14);
+	assert_int_equal(translate_candidates(f, len, &a, &scratch, nrs, rets), 14);
+	for (i = 0; i < 14; i++)	/* the original's answer to each */
+		assert_int_equal(rets[i], SECCOMP_RET_TRAP | 9);
 	len = legacy(f, SECCOMP_RET_KILL_THREAD, false);
 	analyze_abi_maxknown(f, len, x86_64(), &o, &scratch, &a);
-	assert_int_equal(translate_candidates(f, len, &a, &scratch, nrs), 14);
+	assert_int_equal(translate_candidates(f, len, &a, &scratch, nrs, rets), 14);
 	/* an answer that depends on the arguments is never trapped */
 	{
 		struct sock_filter g[] = {
@@ -238,7 +240,7 @@ static void test_candidates(void **state)
 		};
 
 		analyze_abi_maxknown(g, N(g), x86_64(), &o, &scratch, &a);
-		assert_int_equal(translate_candidates(g, N(g), &a, &scratch, nrs), 0);
+		assert_int_equal(translate_candidates(g, N(g), &a, &scratch, nrs, rets), 0);
 	}
 }
 
