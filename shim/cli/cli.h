@@ -22,6 +22,12 @@ struct cli_config {
 int cli_policy(const struct cli_config *c, struct policy *pol, char *what, size_t size);
 
 int cli_check_config(int argc, char **argv);
+
+/**
+ * cli_proc_line() - the first line of /proc/PID/NAME into @buf, without
+ * its newline ("" if unreadable).
+ */
+void cli_proc_line(long pid, const char *name, char *buf, size_t size);
 int cli_inspect(int argc, char **argv);
 int cli_patch(int argc, char **argv);
 int cli_dump(int argc, char **argv);

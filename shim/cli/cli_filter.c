@@ -1059,8 +1059,7 @@ static void first_line(const char *path, char *buf, size_t size)
 	fclose(fp);
 }
 
-/* The first line of /proc/PID/NAME into @buf ("" if unreadable). */
-static void proc_line(long pid, const char *name, char *buf, size_t size)
+void cli_proc_line(long pid, const char *name, char *buf, size_t size)
 {
 	char path[64];
 
@@ -1095,7 +1094,7 @@ static int seize_refused(const struct target *t)
 	long tracer;
 	char state = '?';
 
-	proc_line(t->pid, "stat", stat, sizeof(stat));
+	cli_proc_line(t->pid, "stat", stat, sizeof(stat));
 	p = strrchr(stat, ')');
 	if (p)
 		sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags);
@@ -1107,7 +1106,7 @@ static int seize_refused(const struct target *t)
 			    "seccomp filters", t->pid, t->comm);
 	tracer = tracer_of(t->pid);
 	if (tracer) {
-		proc_line(tracer, "comm", comm, sizeof(comm));
+		cli_proc_line(tracer, "comm", comm, sizeof(comm));
 		return fail("%ld (%s) is already traced by process %ld (%s): a process "
 			    "has one tracer at a time", t->pid, t->comm, tracer, comm);
 	}
@@ -1386,7 +1385,7 @@ int cli_dump(int argc, char **argv)
 	}
 	if (!parse_pid(argv[first], &t.pid))
 		return fail("\"%s\" is not a process id", argv[first]);
-	proc_line(t.pid, "comm", t.comm, sizeof(t.comm));
+	cli_proc_line(t.pid, "comm", t.comm, sizeof(t.comm));
 	if (!t.comm[0])
 		snprintf(t.comm, sizeof(t.comm), "?");
 	if (read_stack(&t, &s))

@@ -19,6 +19,7 @@
 
 #include "core/report.h"
 #include "core/systab.h"
+#include "cli.h"
 #include "trace_mem.h"
 
 
@@ -65,24 +66,6 @@ void tpol_init(struct tpol *p, const struct trace_opts *o)
 	}
 }
 
-/* The first line of /proc/TID/NAME into @buf (newline removed). */
-static void proc_text(pid_t tid, const char *name, char *buf, size_t size)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
 /* The settings for the program @tid runs: its rule, then the overrides. */
 static void settings_of(const struct tpol *p, pid_t tid, struct conf_settings *s)
 {
@@ -97,7 +80,7 @@ static void settings_of(const struct tpol *p, pid_t tid, struct conf_settings *s
 		snprintf(path, sizeof(path), "/proc/%d/exe", (int)tid);
 		n = readlink(path, id.exe, sizeof(id.exe) - 1);
 		id.exe[n > 0 ? n : 0] = '\0';
-		proc_text(tid, "comm", id.comm, sizeof(id.comm));
+		cli_proc_line(tid, "comm", id.comm, sizeof(id.comm));
 		*s = *conf_match(&p->file, &id, &line);
 	}
 	if (p->mode >= 0)
@@ -140,7 +123,7 @@ static void prefix(struct report_buf *b, pid_t tid)
 {
 	char comm[CONF_COMM_MAX + 1];
 
-	proc_text(tid, "comm", comm, sizeof(comm));
+	cli_proc_line(tid, "comm", comm, sizeof(comm));
 	report_add(b, "enostub: %s[%d]: ", comm[0] ? comm : "?", (int)tid);
 }
 
