@@ -125,8 +125,9 @@ shim/cli/enostub.o: debian/changelog
 $(CLI): $(CLI_OBJ) $(CONF_OBJ) $(CORE_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(LIB): $(SHIM_OBJ) shim/preload/libenostub.map
+$(LIB): $(SHIM_OBJ) shim/preload/libenostub.map shim/preload/libenostub.ld
 	$(CC) -shared $(CFLAGS) $(LDFLAGS) -Wl,--version-script=shim/preload/libenostub.map -Wl,-z,relro \
+	  -Wl,-T,shim/preload/libenostub.ld \
 	  -o $@ $(SHIM_OBJ) $(LDLIBS)
 
 tests/unit/%: tests/unit/%.c tests/unit/*.h $(UNIT_OBJ)

@@ -1,26 +1,19 @@
 // SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include "conf.h"
+#include "snap.h"
 #include "core/systab.h"
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <libconfig.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
-#include <sys/uio.h>
-#include <pthread.h>
 #include <unistd.h>
-
-/* Code every process runs when the library loads, grouped (.text.hot):
- * each page of it touched is a page fault in every process. */
-#define STARTUP_FN __attribute__((hot))
 
 #ifndef LIBCONFIG_SONAME
 #error "LIBCONFIG_SONAME: the build sets it from pkg-config libconfig"
@@ -51,14 +44,6 @@ static const char target_names[][NAME_MAX_LEN] = { "none", "stderr", "syslog" };
 static const char level_names[][NAME_MAX_LEN] = { "error", "notice", "info" };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-
-STARTUP_FN
-void conf_defaults(struct conf_settings *s)
-{
-	static const struct conf_settings d = CONF_DEFAULTS;
-
-	*s = d;
-}
 
 static int lc_open(struct lc *lc)
 {
@@ -645,246 +630,6 @@ int conf_read(const char *path, bool secure, struct conf_file *out,
 	return rc;
 }
 
-STARTUP_FN
-const struct conf_settings *conf_match(const struct conf_file *f,
-				       const struct conf_identity *id,
-				       unsigned int *line)
-{
-	size_t i;
-
-	for (i = 0; i < f->nrules; i++) {
-		const struct conf_rule *r = &f->rule[i];
-
-		if (r->comm[0] && id->secure)
-			continue;
-		if (r->exe[0] && fnmatch(r->exe, id->exe, 0) != 0)
-			continue;
-		if (r->comm[0] && fnmatch(r->comm, id->comm, 0) != 0)
-			continue;
-		*line = r->line;
-		return &r->set;
-	}
-	*line = 0;
-	return &f->global;
-}
-
-STARTUP_FN
-void conf_identify(struct conf_identity *id, bool secure, const struct conf_file *f)
-{
-	const char *fn = secure ? NULL : (const char *)getauxval(AT_EXECFN);
-	ssize_t n = 0;
-
-	memset(id, 0, sizeof(*id));
-	id->secure = secure;
-	if (f->any_exe)
-		n = readlink("/proc/self/exe", id->exe, sizeof(id->exe) - 1);
-	if (f->any_exe && n <= 0)
-		snprintf(id->exe, sizeof(id->exe), "%s", fn ? fn : "");
-	if (!f->any_comm || secure)
-		return;
-	/* glibc asks the kernel (PR_GET_NAME) without going through the
-	 * prctl() this library exports */
-	if (pthread_getname_np(pthread_self(), id->comm, sizeof(id->comm)) != 0)
-		snprintf(id->comm, sizeof(id->comm), "%s",
-			 program_invocation_short_name);
-}
-
-STARTUP_FN
-const char *conf_path(bool secure)
-{
-	const char *env = secure ? NULL : secure_getenv("ENOSTUB_CONFIG");
-
-	if (env && env[0])
-		return env;
-	struct stat st;
-
-	/* lstat: a dangling link is a file that cannot be used, an error */
-	if (lstat(ENOSTUB_SYSCONF, &st) != 0 && errno == ENOENT)
-		return NULL;
-	return ENOSTUB_SYSCONF;
-}
-
-/* The snapshot's header; the parsed file follows, up to its last rule. */
-struct snap_head {
-	char magic[8];                  /* "ENOSTUB" */
-	uint32_t format;                /* CONF_SNAP_FORMAT */
-	uint32_t file_size, rule_size, settings_size; /* this build's layout */
-	uint64_t dev, ino, size;        /* the source's identity */
-	int64_t mtime_sec, mtime_nsec;
-	uint64_t nrules;
-	uint64_t sum;                   /* FNV-1a of the bytes that follow */
-};
-
-#define CONF_SNAP_FORMAT 1
-static const char snap_magic[8] = "ENOSTUB";
-
-static uint64_t fnv1a(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	while (n--)
-		h = (h ^ *b++) * 0x100000001b3ull;
-	return h;
-}
-
-STARTUP_FN
-static size_t snap_payload(size_t nrules)
-{
-	return offsetof(struct conf_file, rule) + nrules * sizeof(struct conf_rule);
-}
-
-STARTUP_FN
-static void snap_identity(struct snap_head *h, const struct stat *src)
-{
-	h->dev = src->st_dev;
-	h->ino = src->st_ino;
-	h->size = (uint64_t)src->st_size;
-	h->mtime_sec = src->st_mtim.tv_sec;
-	h->mtime_nsec = src->st_mtim.tv_nsec;
-}
-
-/* "FILE.snap" into @buf; false if it does not fit. Loops, not snprintf()
- * or strlen(): every page of code this path touches is a page fault in
- * every process that has a configuration file. */
-STARTUP_FN
-static bool snap_path(const char *path, char *buf, size_t size)
-{
-	static const char suffix[] = CONF_SNAP_SUFFIX;
-	size_t n = 0, i;
-
-	for (; path[n]; n++)
-		if (n + sizeof(suffix) >= size)
-			return false;
-		else
-			buf[n] = path[n];
-	for (i = 0; i < sizeof(suffix); i++)
-		buf[n + i] = suffix[i];
-	return true;
-}
-
-/* A NUL within @size bytes (a loop, not memchr(): the fresh-snapshot path
- * touches as few pages of code as it can, each is a page fault) */
-STARTUP_FN
-static bool terminated(const char *s, size_t size)
-{
-	size_t i;
-
-	for (i = 0; i < size; i++)
-		if (!s[i])
-			return true;
-	return false;
-}
-
-/* A bool as stored: 0 or 1 (any other byte would be undefined). */
-STARTUP_FN
-static bool bool_ok(const bool *b)
-{
-	uint8_t v;
-
-	memcpy(&v, b, 1);
-	return v <= 1;
-}
-
-/* Every value one the parser can produce: a damaged or forged snapshot
- * must not give the library a setting the file could not. */
-STARTUP_FN
-static bool settings_valid(const struct conf_settings *s)
-{
-	const struct policy *p = &s->pol;
-	const struct arch_abi *abi;
-	size_t n, i;
-
-	if (p->mode > POLICY_OFF || p->strategy > ANALYZE_KERNEL_VERSION ||
-	    p->err < 1 || p->err > 4095 || (p->deny & ~(uint32_t)((ANALYZE_DENY_USER_NOTIF << 1) - 1)) ||
-	    p->nallow > POLICY_MAX_ALLOW || p->fallback > POLICY_FB_LIST ||
-	    p->nfallback > POLICY_MAX_FALLBACK || s->target > CONF_LOG_FILE ||
-	    s->level > CONF_INFO || !terminated(s->log_path, sizeof(s->log_path)) ||
-	    (s->target == CONF_LOG_FILE && s->log_path[0] != '/') ||
-	    !bool_ok(&p->rseq_guard) || !bool_ok(&p->translate) || !bool_ok(&s->no_rseq))
-		return false;
-	for (i = 0; i < p->nallow; i++) {
-		abi = arch_native(&n)[0];
-		if (!systab_by_nr(abi, abi->nr_base + p->allow[i]))
-			return false;
-	}
-	for (i = 0; i < p->nfallback; i++)
-		if (!systab_name_at(p->fallback_names[i]) ||
-		    (i && p->fallback_names[i] < p->fallback_names[i - 1]))
-			return false;
-	return true;
-}
-
-STARTUP_FN
-static bool file_valid(const struct conf_file *f)
-{
-	bool any_exe = false, any_comm = false;
-	size_t i;
-
-	if (f->nrules > CONF_MAX_RULES || !terminated(f->name, sizeof(f->name)) ||
-	    !bool_ok(&f->any_exe) || !bool_ok(&f->any_comm) || !settings_valid(&f->global))
-		return false;
-	for (i = 0; i < f->nrules; i++) {
-		const struct conf_rule *r = &f->rule[i];
-
-		if (!terminated(r->exe, sizeof(r->exe)) ||
-		    !terminated(r->comm, sizeof(r->comm)) || !(r->exe[0] || r->comm[0]) ||
-		    !settings_valid(&r->set) ||
-		    (r->comm[0] && (r->set.pol.nallow != f->global.pol.nallow ||
-				    memcmp(r->set.pol.allow, f->global.pol.allow,
-					   sizeof(r->set.pol.allow)))))
-			return false;
-		any_exe |= r->exe[0] != '\0';
-		any_comm |= r->comm[0] != '\0';
-	}
-	return any_exe == f->any_exe && any_comm == f->any_comm;
-}
-
-STARTUP_FN
-int conf_snapshot(const char *path, const struct stat *src, bool secure,
-		  struct conf_file *out)
-{
-	char snap[CONF_PATH_MAX + 8];
-	struct snap_head h, want;
-	struct iovec iov[2] = { { &h, sizeof(h) }, { out, sizeof(*out) } };
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	if (!snap_path(path, snap, sizeof(snap)))
-		return -ENOENT;
-	fd = open(snap, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
-	if (fd < 0)
-		return errno == ENOENT ? -ENOENT : -EPERM;
-	/* In secure mode it must be trusted as the file is. Otherwise a
-	 * system call less for every process: what is not a regular file
-	 * of the right size fails the checks below (a directory's read
-	 * fails, a FIFO opened O_NONBLOCK reads nothing). */
-	if (secure && (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
-		       (st.st_mode & (S_IWGRP | S_IWOTH)))) {
-		close(fd);
-		return -EPERM;
-	}
-	n = readv(fd, iov, 2);
-	close(fd);
-	memset(&want, 0, sizeof(want));
-	snap_identity(&want, src);
-	if (n < (ssize_t)sizeof(h) || memcmp(h.magic, snap_magic, sizeof(snap_magic)) ||
-	    h.format != CONF_SNAP_FORMAT || h.file_size != sizeof(struct conf_file) ||
-	    h.rule_size != sizeof(struct conf_rule) ||
-	    h.settings_size != sizeof(struct conf_settings))
-		return -ESTALE;		/* another build's, or not a snapshot */
-	if (h.dev != want.dev || h.ino != want.ino || h.size != want.size ||
-	    h.mtime_sec != want.mtime_sec || h.mtime_nsec != want.mtime_nsec)
-		return -ESTALE;
-	if (h.nrules > CONF_MAX_RULES ||
-	    (size_t)n != sizeof(h) + snap_payload((size_t)h.nrules) ||
-	    h.sum != fnv1a(out, snap_payload((size_t)h.nrules)) ||
-	    out->nrules != h.nrules || !file_valid(out))
-		return -EINVAL;
-	return 0;
-}
-
 /* Write all of @n bytes at @p to @fd: 0 or -errno. */
 static int write_full(int fd, const void *p, size_t n)
 {
@@ -903,11 +648,47 @@ static int write_full(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/* Write @f, parsed from a file with status @st, to @snap through the
+ * temporary @tmp (a mkstemp() template), renamed over it: 0 or -errno. */
+static int snap_write(const char *snap, char *tmp, const struct stat *st,
+		      const struct conf_file *f, char *err, size_t errsz)
+{
+	struct snap_head h;
+	int fd, rc;
+
+	snap_header(&h, st, f->nrules);
+	h.sum = snap_sum(f, snap_payload(f->nrules));
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
+		return rc;
+	}
+	rc = fchmod(fd, 0644) ? -errno : 0;
+	if (!rc)
+		rc = write_full(fd, &h, sizeof(h));
+	if (!rc)
+		rc = write_full(fd, f, snap_payload(f->nrules));
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (close(fd) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, snap))
+		rc = -errno;
+	if (rc) {
+		snprintf(err, errsz, "%s: %s", snap, strerror(-rc));
+		unlink(tmp);
+	}
+	return rc;
+}
+
+/* The command's: allocated, so the library's static memory holds no
+ * copy (its start-up reads the snapshot into the page ld.so's own start
+ * code touches, load.c). */
 int conf_compile(const char *path, char *err, size_t errsz)
 {
-	static struct conf_file f;
 	char snap[CONF_PATH_MAX + 8], tmp[CONF_PATH_MAX + 16];
-	struct snap_head h;
+	struct conf_file *f;
 	struct stat st;
 	char *text = NULL;
 	int fd, rc;
@@ -928,76 +709,18 @@ int conf_compile(const char *path, char *err, size_t errsz)
 	}
 	rc = read_text(fd, path, false, &text, err, errsz);
 	close(fd);
+	f = rc ? NULL : calloc(1, sizeof(*f));
+	if (rc == 0 && !f) {
+		snprintf(err, errsz, "%s: out of memory", path);
+		rc = -ENOMEM;
+	}
 	if (rc == 0)
-		rc = conf_parse(text, path, &f, err, errsz);
+		rc = conf_parse(text, path, f, err, errsz);
 	free(text);
-	if (rc)
-		return rc;
-	memset(&h, 0, sizeof(h));
-	memcpy(h.magic, snap_magic, sizeof(snap_magic));
-	h.format = CONF_SNAP_FORMAT;
-	h.file_size = sizeof(struct conf_file);
-	h.rule_size = sizeof(struct conf_rule);
-	h.settings_size = sizeof(struct conf_settings);
-	snap_identity(&h, &st);
-	h.nrules = f.nrules;
-	h.sum = fnv1a(&f, snap_payload(f.nrules));
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = -errno;
-		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
-		return rc;
-	}
-	rc = fchmod(fd, 0644) ? -errno : 0;
-	if (!rc)
-		rc = write_full(fd, &h, sizeof(h));
-	if (!rc)
-		rc = write_full(fd, &f, snap_payload(f.nrules));
-	if (!rc && fsync(fd))
-		rc = -errno;
-	if (close(fd) && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, snap))
-		rc = -errno;
-	if (rc) {
-		snprintf(err, errsz, "%s: %s", snap, strerror(-rc));
-		unlink(tmp);
-	}
+	if (rc == 0)
+		rc = snap_write(snap, tmp, &st, f, err, errsz);
+	free(f);
 	return rc;
-}
-
-STARTUP_FN
-void conf_load(struct conf_state *st, bool secure, const char *path)
-{
-	static const char *const why[] = { "", "stale (the file changed since, or "
-		"another build's)", "not trusted", "damaged" };
-	/* static, not malloc()ed: no allocator start-up in every process */
-	static struct conf_file file;
-	struct conf_file *f = &file;
-	struct conf_identity id;
-	struct stat src;
-	int rc = -ENOENT;
-
-	memset(st, 0, sizeof(*st));
-	conf_defaults(&st->set);
-	strcpy(st->source, "built-in");
-	if (!path)
-		return;
-	if (stat(path, &src) == 0)
-		rc = conf_snapshot(path, &src, secure, f);
-	st->from_snapshot = rc == 0;
-	if (rc != 0 && rc != -ENOENT)
-		snprintf(st->note, sizeof(st->note), "%s" CONF_SNAP_SUFFIX " is %s: "
-			 "parsed %s instead (enostub check-config --compile)", path,
-			 why[rc == -ESTALE ? 1 : rc == -EPERM ? 2 : 3], path);
-	if (rc != 0)
-		rc = conf_read(path, secure, f, st->error, sizeof(st->error));
-	if (rc == 0) {
-		conf_identify(&id, secure, f);
-		st->set = *conf_match(f, &id, &st->rule_line);
-		/* not snprintf(): printf's machinery is pages of code */
-		strncpy(st->source, path, sizeof(st->source) - 1);
-	}
 }
 
 /* "true", "false" or ["clone3", ...] */

@@ -97,9 +97,9 @@ struct conf_state {
  * The snapshot: FILE.snap, the parsed file as `enostub check-config
  * --compile FILE` wrote it, with the source's identity (device, inode,
  * size, modification time) and a checksum. The library reads it with
- * open, readv and close (fstat too in secure mode) instead of loading
+ * stat, open, read and close (fstat too in secure mode) instead of loading
  * libconfig, and falls back to parsing FILE when it is missing, stale, of
- * another build or damaged.
+ * another build or damaged (shim/config/load.c).
  * It is trusted as FILE is (secure mode: owned by root, not writable by
  * group or others).
  */
@@ -122,7 +122,8 @@ int conf_compile(const char *path, char *err, size_t errsz);
  * @out:    filled in on success
  *
  * Return: 0, -ENOENT (no snapshot), -ESTALE (the file changed since, or
- * another build's format), -EPERM (not trusted), -EINVAL (damaged).
+ * another build's format), -EPERM (not trusted), -EINVAL (damaged),
+ * -ENOMEM.
  */
 int conf_snapshot(const char *path, const struct stat *src, bool secure,
 		  struct conf_file *out);
@@ -213,6 +214,16 @@ const struct conf_settings *conf_match(const struct conf_file *f,
  * of /proc/self/exe and prctl(PR_GET_NAME), each only when needed.
  */
 void conf_identify(struct conf_identity *id, bool secure, const struct conf_file *f);
+
+/**
+ * conf_getenv() - getenv() without a call into the C library (load.c says
+ * why), as secure_getenv(): NULL in secure mode.
+ * @name:   the variable
+ * @secure: secure mode (AT_SECURE)
+ *
+ * Return: its value, or NULL if it is not set.
+ */
+const char *conf_getenv(const char *name, bool secure);
 
 /**
  * conf_path() - the file to read: $ENOSTUB_CONFIG when set (ignored in

@@ -100,9 +100,10 @@ static bool started_under_filter(void)
 }
 
 STARTUP_FN
-void log_setup(const struct conf_settings *s, bool secure, log_sys_fn sys)
+void log_setup(const struct conf_settings *s, bool secure, const char *env_log,
+	       log_sys_fn sys)
 {
-	const char *v = secure ? NULL : getenv("ENOSTUB_LOG");
+	const char *v = secure ? NULL : env_log;
 
 	lg.cfg.target = s->target;
 	lg.cfg.level = s->level;

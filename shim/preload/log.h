@@ -45,16 +45,17 @@ struct log_event {
 
 /**
  * log_setup() - take the target, level and file from @s (nothing else:
- * what a line says comes from its event); $ENOSTUB_LOG (none,
- * stderr, syslog or an absolute path) overrides the target, outside secure
- * mode. With a target, reads the pid and whether the process started under
+ * what a line says comes from its event); @env_log, $ENOSTUB_LOG (none,
+ * stderr, syslog or an absolute path), overrides the target. With a target, reads the pid and whether the process started under
  * a filter (/proc/self/status: openat, read, close, the calls ld.so made
  * to load this library); without one, makes no system call.
  * @s:      the effective settings
- * @secure: secure mode: no environment, log files only in root-owned places
+ * @secure: secure mode: log files only in root-owned places
+ * @env_log: $ENOSTUB_LOG, NULL if unset or in secure mode
  * @sys:    the real syscall()
  */
-void log_setup(const struct conf_settings *s, bool secure, log_sys_fn sys);
+void log_setup(const struct conf_settings *s, bool secure, const char *env_log,
+	       log_sys_fn sys);
 
 /**
  * log_active() - will any line ever be written? (a target is set and no

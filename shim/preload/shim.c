@@ -66,9 +66,11 @@ static __thread int in_seccomp_load __attribute__((tls_model("initial-exec")));
 
 /* One patch at a time; held until the kernel has copied the filter. */
 static int busy;
-/* Page-aligned: a patch then touches the fewest pages of it (see patch.h);
- * the first patch faults each one in. */
-static struct patch_work work __attribute__((aligned(4096)));
+/* The first patch faults in the pages of it it touches (see patch.h). Not
+ * page-aligned: that would page-align all of .bss, and the page crtbegin's
+ * flag and the snapshot buffer share with .data (written at start-up
+ * anyway) would become one more page for every process. */
+static struct patch_work work __attribute__((aligned(64)));
 
 /* The configuration for this process, read when the library loads. */
 static struct conf_state conf STARTUP = { .set = CONF_DEFAULTS, .source = "built-in" };
@@ -160,20 +162,11 @@ static bool plausible(const void *p, size_t size)
 	return a >= 4096 && a < SHIM_USER_END && SHIM_USER_END - a >= size;
 }
 
-/*
- * Read the configuration. Normally the constructor does it; if another
- * library's constructor installs a filter before ours has run, it happens
- * then (under the lock), before that filter is forwarded. Every process
- * that loads the library pays for this, so the common case (no file) is
- * one failed lstat() and touches nothing else: the built-in settings are
- * already in place.
- */
 /* ENOSTUB_MODE (patch, dry-run, off) overrides the mode, as `enostub run
- * --dry-run` asks; ignored in secure mode. */
+ * --dry-run` asks; NULL in secure mode. */
 STARTUP_FN
-static void mode_from_env(bool secure)
+static void mode_from_env(const char *v)
 {
-	const char *v = secure ? NULL : getenv("ENOSTUB_MODE");
 	int mode;
 
 	if (!v || !*v)
@@ -188,11 +181,11 @@ static void mode_from_env(bool secure)
 
 /* ENOSTUB_LOG follows the rule of log.target in the file (none, stderr,
  * syslog or an absolute path): anything else is a configuration error.
- * log_setup() applies a valid one; ignored in secure mode. */
+ * log_setup() applies a valid one; NULL in secure mode. */
 STARTUP_FN
-static void log_from_env(bool secure)
+static void log_from_env(const char *v)
 {
-	const char *v = secure ? NULL : getenv("ENOSTUB_LOG"), *why;
+	const char *why;
 	struct conf_settings s;
 
 	if (!v || !*v || conf.error[0] || conf_log_target(v, &s, &why) == 0)
@@ -211,12 +204,41 @@ static void drop_env(void)
 	unsetenv("ENOSTUB_MODE");
 }
 
+/* What only a log, a problem to report or translate needs; errno kept. */
+static void configure_rest(bool secure, const char *env_log)
+{
+	int saved = errno;
+
+	if (conf.error[0]) {
+		/* say so where it can be seen; patch nothing */
+		conf.set.target = CONF_LOG_STDERR;
+		conf.set.level = CONF_INFO;
+	}
+	/* reads ENOSTUB_LOG now: programs such as crun replace their
+	 * environment later */
+	log_setup(&conf.set, secure, env_log, (log_sys_fn)real_syscall);
+	if (conf.note[0])
+		log_message(CONF_NOTICE, conf.note);	/* the snapshot was not used */
+	if (conf.set.pol.translate && !conf.error[0] &&
+	    !trap_setup((trap_sys_fn)real_syscall))
+		log_message(CONF_NOTICE, "translate: not available in this process "
+			    "(x86_64 only): calls are not trapped");
+	errno = saved;
+}
+
+/*
+ * Read the configuration, once, from the constructor. Every process that
+ * loads the library runs this: without a file it costs one lstat(), with
+ * a fresh snapshot four calls (shim/config/load.c), and calls no C library
+ * function but getauxval() (each first call is a symbol binding) and
+ * leaves errno alone; the rest (a log, translate, parsing) is paid only by
+ * the processes that use it.
+ */
 STARTUP_FN
 static void shim_configure(void)
 {
-	int saved = errno;
 	bool secure = getauxval(AT_SECURE) != 0;
-	const char *path;
+	const char *path, *env_log;
 
 	if (__atomic_load_n(&configured, __ATOMIC_ACQUIRE))
 		return;
@@ -225,24 +247,13 @@ static void shim_configure(void)
 	path = conf_path(secure);
 	if (path)
 		conf_load(&conf, secure, path);
-	mode_from_env(secure);
-	log_from_env(secure);
-	if (conf.error[0]) {
-		/* say so where it can be seen; patch nothing */
-		conf.set.target = CONF_LOG_STDERR;
-		conf.set.level = CONF_INFO;
-	}
-	/* reads ENOSTUB_LOG now: programs such as crun replace their
-	 * environment later */
-	log_setup(&conf.set, secure, (log_sys_fn)real_syscall);
-	if (conf.note[0])
-		log_message(CONF_NOTICE, conf.note);	/* the snapshot was not used */
-	if (conf.set.pol.translate && !conf.error[0] &&
-	    !trap_setup((trap_sys_fn)real_syscall))
-		log_message(CONF_NOTICE, "translate: not available in this process "
-			    "(x86_64 only): calls are not trapped");
+	mode_from_env(conf_getenv("ENOSTUB_MODE", secure));
+	env_log = conf_getenv("ENOSTUB_LOG", secure);
+	log_from_env(env_log);
+	if (conf.error[0] || conf.note[0] || conf.set.target != CONF_LOG_NONE ||
+	    (env_log && env_log[0]) || conf.set.pol.translate)
+		configure_rest(secure, env_log);
 	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
-	errno = saved;
 }
 
 /* In the child of fork(), or of a raw clone that made a new process: no

@@ -30,6 +30,8 @@
  *                directory, RLIMIT_NOFILE 0)
  *                mark (every later load step calls getppid() right before
  *                its install request: a marker for a tracer, test_trace)
+ *                rodata (how many pages of the preloaded libenostub.so's
+ *                .rodata are mapped: "rodata=N", "rodata=none" without it)
  *   safety steps (test_secure):
  *                env (which ENOSTUB_* variables this process has)
  *                reexec-root (as a setuid wrapper does: setresuid(0,0,0),
@@ -60,6 +62,7 @@
  *   -n           do not set no_new_privs first
  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -733,6 +736,63 @@ static void own_sigsys(int sig, siginfo_t *si, void *ucv)
 	uc->uc_mcontext.gregs[REG_RAX] = -EPERM;
 }
 
+/* The address range of section @name of the ELF file @path, relative
+ * to its load address; false if there is none. */
+static bool elf_section(const char *path, const char *name, uint64_t *lo, uint64_t *hi)
+{
+	static char names[1 << 16];
+	Elf64_Ehdr eh;
+	Elf64_Shdr sh, strs;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), i;
+	bool found = false;
+
+	if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) ||
+	    pread(fd, &strs, sizeof(strs), (off_t)(eh.e_shoff + eh.e_shstrndx * sizeof(sh))) !=
+	    sizeof(strs) || strs.sh_size >= sizeof(names) ||
+	    pread(fd, names, strs.sh_size, (off_t)strs.sh_offset) != (ssize_t)strs.sh_size) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	for (i = 0; i < eh.e_shnum && !found; i++)
+		if (pread(fd, &sh, sizeof(sh), (off_t)(eh.e_shoff + i * sizeof(sh))) == sizeof(sh) &&
+		    sh.sh_name < strs.sh_size && strcmp(names + sh.sh_name, name) == 0) {
+			*lo = sh.sh_addr;
+			*hi = sh.sh_addr + sh.sh_size;
+			found = true;
+		}
+	close(fd);
+	return found;
+}
+
+/* Pages of libenostub.so's .rodata present in this process (pagemap): a
+ * page is present once touched, or mapped around a touched one. */
+static void rodata_pages(void)
+{
+	FILE *maps = fopen("/proc/self/maps", "r");
+	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), n = 0;
+	char line[512], path[400] = "";
+	unsigned long base = 0, a;
+	uint64_t lo, hi, e;
+
+	while (maps && fgets(line, sizeof(line), maps))
+		if (strstr(line, "/libenostub.so") && !base &&
+		    sscanf(line, "%lx-%*x %*s 00000000 %*s %*s %399s", &base, path) != 2)
+			base = 0;
+	if (maps)
+		fclose(maps);
+	if (!base || pm < 0 || !elf_section(path, ".rodata", &lo, &hi)) {
+		say("rodata=none\n");
+		return;
+	}
+	for (a = (base + lo) & ~4095ul; a < base + hi; a += 4096)
+		if (pread(pm, &e, sizeof(e), (off_t)(a / 4096 * sizeof(e))) == sizeof(e) &&
+		    (e >> 63))
+			n++;
+	close(pm);
+	say("rodata=%d\n", n);
+}
+
 static void probe(const char *what)
 {
 	long r;
@@ -863,6 +923,8 @@ static void probe(const char *what)
 		result(what, r, errno);
 	} else if (strcmp(what, "mark") == 0) {
 		marking = 1;
+	} else if (strcmp(what, "rodata") == 0) {
+		rodata_pages();
 	} else if (strncmp(what, "mixstack=", 9) == 0) {
 		mixstack(what);
 	} else if (strcmp(what, "verdicts") == 0) {

@@ -446,6 +446,30 @@ static void test_snapshot(void **state)
 	assert_null(strstr(r.out, "is stale"));
 }
 
+/* What every process pays: with a fresh snapshot the library's start-up
+ * touches no page of its .rodata (its constants sit in RELRO, see
+ * shim/preload/libenostub.ld), with or without rules that name programs;
+ * a first touch would map a dozen pages into every process. */
+static void test_startup_rodata(void **state)
+{
+	static const char *const confs[] = {
+		"mode = \"patch\";\n",
+		"programs = ( { exe = \"/nonexistent/*\"; mode = \"off\"; },\n"
+		"             { comm = \"nomatch\"; mode = \"off\"; } );\n",
+	};
+	struct run r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(confs); i++) {
+		write_conf(confs[i]);
+		compile_conf();
+		run(&r, HELPER_PATH, "-n rodata " OLD, NULL);
+		assert_true(has(&r, "rodata=0"));
+		assert_true(has(&r, "close_range=ENOSYS"));	/* and the settings apply */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_fallback_safe),
 		cmocka_unit_test(test_allow_syscalls),
 		cmocka_unit_test(test_snapshot),
+		cmocka_unit_test(test_startup_rodata),
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);

@@ -250,7 +250,7 @@ WARN = ["-Wall", "-Wextra", "-Wshadow", "-Wstrict-prototypes", "-Wmissing-protot
 # Everything the unit tests link: the whole core, the configuration, the log.
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CORE = sorted(os.path.relpath(c, _ROOT) for c in glob.glob(os.path.join(_ROOT, "shim/core/*.c"))) + \
-    ["shim/config/conf.c", "shim/preload/log.c"]
+    ["shim/config/conf.c", "shim/config/load.c", "shim/preload/log.c"]
 INC = ["-Ishim", "-Ishim/core", "-Ishim/config", "-Ishim/preload", "-Itests/unit"]
 
 
