@@ -306,15 +306,28 @@ static void note_snapshot(struct conf_state *st, const char *path, int rc)
 	errno = saved;
 }
 
+/* The settings for this process from @f: when a rule names programs,
+ * with its identity (on a stack frame of its own: the common case, no
+ * such rule, uses less stack than a page). */
+__attribute__((noinline))
+static const struct conf_settings *match_program(const struct conf_file *f, bool secure,
+						 unsigned int *line)
+{
+	struct conf_identity id;
+
+	conf_identify(&id, secure, f);
+	return conf_match(f, &id, line);
+}
+
 STARTUP_FN
 void conf_load(struct conf_state *st, bool secure, const char *path)
 {
 	/* static, not malloc()ed: no allocator start-up in every process.
-	 * The only object of this file in .bss: it comes first there after
-	 * crtbegin's flag (the Makefile links shim/config first), in the page
-	 * the library's exit code writes anyway. */
+	 * The library's first object in .bss (the Makefile links shim/config
+	 * first), which starts in the last page of .data: the constructor
+	 * writes that page anyway, so a snapshot without rules is read into
+	 * no page more. */
 	static struct snap_buf b;
-	struct conf_identity id;
 	struct stat src;
 	int rc = -ENOENT;
 
@@ -332,13 +345,9 @@ void conf_load(struct conf_state *st, bool secure, const char *path)
 		note_snapshot(st, path, rc);
 	if (rc != 0)
 		rc = parse_instead(st, secure, path, &b.f);
-	if (rc == 0) {
-		/* no rule names the program: nothing to read about it */
-		id.exe[0] = id.comm[0] = '\0';
-		id.secure = secure;
-		if (b.f.any_exe || b.f.any_comm)
-			conf_identify(&id, secure, &b.f);
-		st->set = *conf_match(&b.f, &id, &st->rule_line);
-		copy_str(st->source, path, sizeof(st->source));
-	}
+	if (rc != 0)
+		return;
+	st->set = b.f.any_exe || b.f.any_comm ?
+		  *match_program(&b.f, secure, &st->rule_line) : b.f.global;
+	copy_str(st->source, path, sizeof(st->source));
 }

@@ -33,14 +33,21 @@ struct snap_buf {
 _Static_assert(offsetof(struct snap_buf, f) == sizeof(struct snap_head),
 	       "the parsed file follows the header without padding");
 
-#define CONF_SNAP_FORMAT 1
+#define CONF_SNAP_FORMAT 2	/* 2: the checksum over words */
 #define SNAP_MAGIC "ENOSTUB"
 
+/* FNV-1a over 64-bit words (then the bytes left): a check against damage,
+ * not against forgery (secure mode trusts a snapshot by its owner), eight
+ * times fewer dependent multiplications than byte by byte. */
 static inline uint64_t snap_sum(const void *p, size_t n)
 {
 	const unsigned char *b = p;
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = 0xcbf29ce484222325ull, w;
 
+	for (; n >= sizeof(w); n -= sizeof(w), b += sizeof(w)) {
+		memcpy(&w, b, sizeof(w));
+		h = (h ^ w) * 0x100000001b3ull;
+	}
 	while (n--)
 		h = (h ^ *b++) * 0x100000001b3ull;
 	return h;

@@ -2,24 +2,25 @@
 /*
  * shim: the preload edge. Interposes prctl(), syscall() and seccomp_load(),
  * rewrites seccomp filters on their way to the kernel, forwards everything
- * else bit for bit.
+ * else bit for bit; fork(), to reset its lock in the child.
  *
  * Between the program's request and the forwarded call the shim makes no
  * system call of its own and allocates nothing: all memory is static. A
  * log line, when one is configured, is written only with the calls every
- * filter in force provably lets through (see log.h). The constructor resolves the real prctl() and syscall()
- * with dlsym(RTLD_NEXT) and reads the configuration, the program's identity
- * and ENOSTUB_LOG: without a configuration file that costs one failed
- * lstat(); with one, libconfig is loaded, used and unloaded there. The real
- * seccomp_load() is resolved on first use (libseccomp may not be loaded at
- * all; a lookup of a symbol that exists makes no system call and allocates
- * nothing, measured). A filter that arrives before the constructor has run
- * (another library's constructor) is forwarded untouched. A failure anywhere
- * forwards the original call untouched; so does a patched filter that the
- * kernel refuses with ENOMEM (a full filter stack). After the forwarded
- * call returns, nothing but a lock release happens. In secure mode the
- * constructor removes ENOSTUB_* from the environment; fork() resets the
- * lock in the child (pthread_atfork).
+ * filter in force provably lets through (see log.h). The constructor
+ * resolves the real prctl(), syscall() and fork() with dlsym(RTLD_NEXT)
+ * and reads the configuration (shim/config/load.c: without a file one
+ * failed lstat(), with a fresh snapshot four calls, otherwise libconfig is
+ * loaded, used and unloaded), the program's identity when a rule needs it,
+ * and ENOSTUB_LOG. The real seccomp_load() is resolved on first use
+ * (libseccomp may not be loaded at all; a lookup of a symbol that exists
+ * makes no system call and allocates nothing, measured). A filter that
+ * arrives before the constructor has run (another library's constructor)
+ * is forwarded untouched. A failure anywhere forwards the original call
+ * untouched; so does a patched filter that the kernel refuses with ENOMEM
+ * (a full filter stack). After the forwarded call returns, nothing but a
+ * lock release happens. In secure mode the constructor removes ENOSTUB_*
+ * from the environment.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -51,13 +52,15 @@ typedef void (*any_fn)(void);
 typedef int (*prctl_fn)(int, ...);
 typedef long (*syscall_fn)(long, ...);
 typedef int (*seccomp_load_fn)(void *);
+typedef pid_t (*fork_fn)(void);
 
 /* What the constructor touches sits together in .data ("STARTUP"): each
  * page it touches is a page fault in every process that loads the
  * library, so these do not go to .bss pages of their own. */
 #define STARTUP __attribute__((section(".data.enostub_startup")))
 
-static any_fn real_prctl STARTUP, real_syscall STARTUP, real_seccomp_load STARTUP;
+static any_fn real_prctl STARTUP, real_syscall STARTUP, real_seccomp_load STARTUP,
+	real_fork STARTUP;
 
 /* Set while a filter is forwarded from this thread: never patch twice. */
 static __thread int forwarding __attribute__((tls_model("initial-exec")));
@@ -97,6 +100,7 @@ static bool retry_original(long ret)
 SHIM_EXPORT int prctl(int option, ...);
 SHIM_EXPORT long syscall(long number, ...);
 SHIM_EXPORT int seccomp_load(void *ctx);
+SHIM_EXPORT pid_t fork(void);
 
 /* The next definition of @name after this library, resolved once. */
 STARTUP_FN
@@ -204,6 +208,17 @@ static void drop_env(void)
 	unsetenv("ENOSTUB_MODE");
 }
 
+/* In the child of fork(), or of a raw clone that made a new process: no
+ * other thread is left to release the lock, and the pid changed. */
+static void shim_forked(void)
+{
+	__atomic_store_n(&busy, 0, __ATOMIC_RELAXED);
+	log_forked();
+}
+
+/* Set when a pthread_atfork handler runs shim_forked() (with a log). */
+static bool atfork_handler STARTUP;
+
 /* What only a log, a problem to report or translate needs; errno kept. */
 static void configure_rest(bool secure, const char *env_log)
 {
@@ -217,6 +232,10 @@ static void configure_rest(bool secure, const char *env_log)
 	/* reads ENOSTUB_LOG now: programs such as crun replace their
 	 * environment later */
 	log_setup(&conf.set, secure, env_log, (log_sys_fn)real_syscall);
+	/* the C library's own forks (daemon(), forkpty()) pass by the fork()
+	 * hook: with a log, whose lines carry the pid, a handler sees them */
+	if (log_active())
+		atfork_handler = pthread_atfork(NULL, NULL, shim_forked) == 0;
 	if (conf.note[0])
 		log_message(CONF_NOTICE, conf.note);	/* the snapshot was not used */
 	if (conf.set.pol.translate && !conf.error[0] &&
@@ -256,20 +275,12 @@ static void shim_configure(void)
 	__atomic_store_n(&configured, 1, __ATOMIC_RELEASE);
 }
 
-/* In the child of fork(), or of a raw clone that made a new process: no
- * other thread is left to release the lock, and the pid changed. */
-static void shim_forked(void)
-{
-	__atomic_store_n(&busy, 0, __ATOMIC_RELAXED);
-	log_forked();
-}
-
 __attribute__((constructor)) static void shim_init(void)
 {
 	/* resolved now, so that no lookup runs once a filter is in place */
 	get_real(&real_prctl, "prctl", (any_fn)prctl);
 	get_real(&real_syscall, "syscall", (any_fn)syscall);
-	pthread_atfork(NULL, NULL, shim_forked);
+	get_real(&real_fork, "fork", (any_fn)fork);
 	shim_configure();
 }
 
@@ -399,9 +410,9 @@ static int filter_arg(long number, const long *a)
 
 /*
  * Did syscall(@number, @a...) just return in the child of a new process?
- * Such a child (crun, for one, clones its container process this way) runs
- * no pthread_atfork handler. CLONE_VM children share our memory: nothing
- * to reset there.
+ * Such a child (crun, for one, clones its container process this way)
+ * does not pass by the fork() hook. CLONE_VM children share our memory:
+ * nothing to reset there.
  */
 static bool new_process(long number, const long *a, long ret)
 {
@@ -458,6 +469,27 @@ SHIM_EXPORT long syscall(long number, ...)
 	forwarding = 0;
 	unlock();
 	return ret;
+}
+
+/*
+ * fork(): the child resets the lock another thread may have held (and the
+ * log its pid). Interposed rather than a pthread_atfork handler, whose
+ * registration cost every process that loads the library about 4 us of
+ * its start (make bench).
+ */
+SHIM_EXPORT pid_t fork(void)
+{
+	fork_fn real = (fork_fn)get_real(&real_fork, "fork", (any_fn)fork);
+	pid_t pid;
+
+	if (!real) {
+		errno = ENOSYS;
+		return -1;
+	}
+	pid = real();
+	if (pid == 0 && !atfork_handler)
+		shim_forked();
+	return pid;
 }
 
 /*

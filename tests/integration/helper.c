@@ -30,6 +30,8 @@
  *                directory, RLIMIT_NOFILE 0)
  *                mark (every later load step calls getppid() right before
  *                its install request: a marker for a tracer, test_trace)
+ *                daemon (daemon(3): the C library's own fork; the later
+ *                steps run in the child, which prints "pid=PID")
  *                rodata (how many pages of the preloaded libenostub.so's
  *                .rodata are mapped: "rodata=N", "rodata=none" without it)
  *   safety steps (test_secure):
@@ -925,6 +927,10 @@ static void probe(const char *what)
 		marking = 1;
 	} else if (strcmp(what, "rodata") == 0) {
 		rodata_pages();
+	} else if (strcmp(what, "daemon") == 0) {
+		r = daemon(1, 1);
+		result(what, r, errno);
+		say("pid=%d\n", (int)getpid());
 	} else if (strncmp(what, "mixstack=", 9) == 0) {
 		mixstack(what);
 	} else if (strcmp(what, "verdicts") == 0) {

@@ -401,6 +401,26 @@ static void test_allow_syscalls(void **state)
 	assert_true(has_text(&r, "weakened as configured (allow_syscalls): rseq allowed"));
 }
 
+/* A log line carries the pid of the process that writes it, also in a
+ * child of the C library's own fork (daemon(3): not through the fork()
+ * hook, through the pthread_atfork handler a log registers). */
+static void test_log_pid_after_daemon(void **state)
+{
+	char want[64];
+	const char *p;
+	struct run r;
+
+	(void)state;
+	write_conf("mode = \"patch\";\n");
+	run(&r, HELPER_PATH, "daemon " OLD, "ENOSTUB_LOG=stderr");
+	p = strstr(r.out, "\npid=");
+	assert_non_null(p);
+	snprintf(want, sizeof(want), "helper[%d]: ", atoi(p + 5));
+	assert_true(has(&r, "close_range=ENOSYS"));
+	if (!strstr(r.out, want))
+		fail_msg("no log line with %s in:%s", want, r.out);
+}
+
 /* Compile the configuration's snapshot with the command. */
 static void compile_conf(void)
 {
@@ -485,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_allow_syscalls),
 		cmocka_unit_test(test_snapshot),
 		cmocka_unit_test(test_startup_rodata),
+		cmocka_unit_test(test_log_pid_after_daemon),
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);

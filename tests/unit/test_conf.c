@@ -502,7 +502,7 @@ static void test_load(void **state)
 	unsetenv("ENOSTUB_CONFIG");
 }
 
-/* The snapshot's header, as conf.c writes it (80 bytes, no padding): the
+/* The snapshot's header, as shim/config/snap.h lays it out (80 bytes, no padding): the
  * parsed file follows. The tests forge snapshots with it. */
 struct snap_head {
 	char magic[8];
@@ -512,13 +512,20 @@ struct snap_head {
 	uint64_t nrules, sum;
 };
 
+/* Format 2's checksum, written out again: FNV-1a over 64-bit words in
+ * the machine's byte order, then the bytes left. */
 static uint64_t fnv1a(const void *p, size_t n)
 {
 	const unsigned char *b = p;
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = 0xcbf29ce484222325ull, w;
+	size_t i;
 
-	while (n--)
-		h = (h ^ *b++) * 0x100000001b3ull;
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 0x100000001b3ull;
+	}
+	for (; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
 	return h;
 }
 
