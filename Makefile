@@ -80,7 +80,8 @@ TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf
              -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"' \
              -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"' \
              -DSTATIC_FSTAT_PATH='"$(CURDIR)/$(STATIC_FSTAT)"' \
-             -DTRACEE_PATH='"$(CURDIR)/$(TRACEE)"'
+             -DTRACEE_PATH='"$(CURDIR)/$(TRACEE)"' \
+             -DRELEASE_LIB_DIR='"$(CURDIR)/$(dir $(LIB))"'
 
 .PHONY: all deps check unit integration clients demo bench clean tables tables-check \
         install uninstall install-check mutants mutants-short deb deb-check

@@ -55,9 +55,9 @@ $(ASAN_DIR)/shim/%.o: shim/%.c
 
 -include $(ASAN_SHIM:.o=.d)
 
-$(ASAN_LIB): $(ASAN_SHIM) shim/preload/libenostub.map
+$(ASAN_LIB): $(ASAN_SHIM) shim/preload/libenostub.map shim/preload/libenostub.ld
 	$(CC) -shared $(ASAN_FLAGS) -Wl,--version-script=shim/preload/libenostub.map \
-	  -Wl,-z,relro -o $@ $(ASAN_SHIM)
+	  -Wl,-z,relro -Wl,-T,shim/preload/libenostub.ld -o $@ $(ASAN_SHIM)
 
 $(ASAN_DIR)/tests/unit/%: tests/unit/%.c tests/unit/*.h $(ASAN_UNITOBJ) $(ASAN_LIB)
 	@mkdir -p $(@D)
