@@ -468,7 +468,8 @@ static void test_snapshot(void **state)
 
 /* What every process pays: with a fresh snapshot the library's start-up
  * touches no page of its .rodata (its constants sit in RELRO, see
- * shim/preload/libenostub.ld), with or without rules that name programs;
+ * shim/preload/libenostub.ld), with or without rules that name programs,
+ * with or without a log;
  * a first touch would map a dozen pages into every process. A property
  * of the library as built for release (RELEASE_LIB_DIR, also in the ASan
  * run: sanitizer instrumentation reads data of its own there). */
@@ -478,6 +479,10 @@ static void test_startup_rodata(void **state)
 		"mode = \"patch\";\n",
 		"programs = ( { exe = \"/nonexistent/*\"; mode = \"off\"; },\n"
 		"             { comm = \"nomatch\"; mode = \"off\"; } );\n",
+		/* a log: the log's start-up (was the process started under a
+		 * filter? /proc/self/status) */
+		"log = { target = \"stderr\"; level = \"error\"; };\n"
+		"programs = ( { comm = \"nomatch\"; mode = \"off\"; } );\n",
 	};
 	struct run r;
 	size_t i;
