@@ -30,6 +30,8 @@
  *                directory, RLIMIT_NOFILE 0)
  *                mark (every later load step calls getppid() right before
  *                its install request: a marker for a tracer, test_trace)
+ *                exec (execs the helper with the steps after it: their
+ *                process starts under the filters installed before)
  *                daemon (daemon(3): the C library's own fork; the later
  *                steps run in the child, which prints "pid=PID")
  *                rodata (how many pages of the preloaded libenostub.so's
@@ -952,6 +954,7 @@ static void probe(const char *what)
 int main(int argc, char **argv)
 {
 	static struct sock_filter filters[MAX_STEPS][MAX_INSNS];
+	static char *orig[MAX_STEPS + 1];
 	struct sock_fprog progs[MAX_STEPS] = { { 0, NULL } };
 	int i, first = 1;
 
@@ -959,6 +962,9 @@ int main(int argc, char **argv)
 		return 95;
 	if (first < argc && strcmp(argv[first], "-n") == 0)
 		first++;
+	for (i = 0; i < argc; i++)
+		orig[i] = strdup(argv[i]);
+	orig[argc] = NULL;
 	/* Build every filter first: later steps may run under a KILL filter. */
 	for (i = first; i < argc; i++) {
 		char *arg = strchr(argv[i], ':');
@@ -972,6 +978,12 @@ int main(int argc, char **argv)
 	if (first == 1 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return 94;
 	for (i = first; i < argc; i++) {
+		if (strcmp(argv[i], "exec") == 0) {
+			orig[i] = orig[0];
+			execv("/proc/self/exe", orig + i);
+			say("exec=%s\n", strerror(errno));
+			_exit(92);
+		}
 		if (progs[i].filter)
 			load(argv[i], progs[i]);
 		else if (strncmp(argv[i], "libseccomp:", 11) == 0)

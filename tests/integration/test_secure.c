@@ -171,6 +171,25 @@ static void test_strict_earlier_filter(void **state)
 	assert_null(strstr(text, "seccomp filter of 344 instructions"));
 }
 
+/* A process that starts under a filter (here, one it installed before an
+ * exec) logs nothing from the install path: the shim cannot know what
+ * that filter lets through ("Seccomp:" in /proc/self/status, read when
+ * the library loads). Its filters are still patched. */
+static void test_started_under_filter(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_log(&r, "stderr", "prctl:builtin:allow exec prctl:builtin:old close_range");
+	assert_ok(&r);
+	assert_true(has_text(&r, "prctl filter of 9 instructions: forwarded untouched"));
+	assert_true(has(&r, "close_range=ENOSYS"));
+	assert_null(strstr(r.out, "prctl filter of 344 instructions"));
+	/* the same filter, no filter before: logged */
+	run_log(&r, "stderr", "prctl:builtin:old close_range");
+	assert_true(has_text(&r, "prctl filter of 344 instructions: patched"));
+}
+
 /* A broken configuration forces a line to stderr: it too is dropped
  * under the strict filter, which the program survives; the filters go in
  * untouched. */
@@ -488,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_listener_is_self),
 		cmocka_unit_test(test_write_signals),
 		cmocka_unit_test(test_fork_while_installing),
+		cmocka_unit_test(test_started_under_filter),
 		cmocka_unit_test(test_full_stack),
 		cmocka_unit_test(test_wild_pointers),
 		cmocka_unit_test(test_log_file_nofollow),
