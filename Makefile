@@ -25,7 +25,7 @@ LIBCONFIG_SONAME = $(eval LIBCONFIG_SONAME := $(shell readelf -d "$$(pkg-config 
 # upstream part), for `enostub --version` and the package alike.
 VERSION := $(or $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null | \
                        sed 's/-[^-]*$$//'),unknown)
-ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -Ishim $(WARN) $(CPPFLAGS) $(CFLAGS) \
+ALLCFLAGS = -std=gnu11 -fPIC -fvisibility=hidden -ffunction-sections -fdata-sections -Ishim $(WARN) $(CPPFLAGS) $(CFLAGS) \
             -MMD -MP -DENOSTUB_SYSCONF='"$(SYSCONFDIR)/enostub.conf"' -DENOSTUB_VERSION='"$(VERSION)"' \
             -DENOSTUB_LIB='"$(LIBDIR)/libenostub.so"' -DLIBCONFIG_SONAME='"$(LIBCONFIG_SONAME)"'
 
@@ -126,10 +126,17 @@ shim/cli/enostub.o: debian/changelog
 $(CLI): $(CLI_OBJ) $(CONF_OBJ) $(CORE_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The library loads into every process (ld.so.preload): after the
+# packager's LDFLAGS, lazy binding (-z lazy, as Debian's default flags
+# give every library; hardening=+all's BIND_NOW would look up its ~40
+# C library functions, almost never called, at every exec: +1% startup),
+# RELRO (partial), unused functions dropped, and the start-up constants
+# beside the relocated data (libenostub.ld). LIB_LDFLAGS= keeps BIND_NOW.
+LIB_LDFLAGS ?= -Wl,-z,lazy
 $(LIB): $(SHIM_OBJ) shim/preload/libenostub.map shim/preload/libenostub.ld
-	$(CC) -shared $(CFLAGS) $(LDFLAGS) -Wl,--version-script=shim/preload/libenostub.map -Wl,-z,relro \
-	  -Wl,-T,shim/preload/libenostub.ld \
-	  -o $@ $(SHIM_OBJ) $(LDLIBS)
+	$(CC) -shared $(CFLAGS) $(LDFLAGS) $(LIB_LDFLAGS) -Wl,-z,relro \
+	  -Wl,--version-script=shim/preload/libenostub.map -Wl,-T,shim/preload/libenostub.ld \
+	  -Wl,--gc-sections -Wl,-Bsymbolic-functions -o $@ $(SHIM_OBJ) $(LDLIBS)
 
 tests/unit/%: tests/unit/%.c tests/unit/*.h $(UNIT_OBJ)
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit \

@@ -91,19 +91,30 @@ static void bench_startup(const char *empty, const char *shim, const char *confd
 	const char *lib[] = { NULL, empty, shim };
 	char conf[NV][512];
 	double sum[NV] = { 0 };
-	int round, i, k, rounds = getenv("BENCH_ROUNDS") ? atoi(getenv("BENCH_ROUNDS")) : 1000;
+	uint64_t seed = 1;
+	int order[NV], round, i, j, k, rounds = getenv("BENCH_ROUNDS") ? atoi(getenv("BENCH_ROUNDS")) : 1000;
 
 	for (i = 0; i < NV; i++)
 		snprintf(conf[i], sizeof(conf[i]), "%s/%s", confdir, v[i].conf ? v[i].conf : "");
-	/* each round starts one variant further: every variant follows every
-	 * other equally often (one that parses leaves caches colder for the
-	 * next) */
-	for (round = 0; round < rounds; round++)
+	/* each round in a new random order: a variant that parses leaves the
+	 * caches colder for the one after it, so no variant may always
+	 * follow the same one (a fixed or rotated order does that) */
+	for (round = 0; round < rounds; round++) {
+		for (k = 0; k < NV; k++)
+			order[k] = k;
+		for (k = NV - 1; k > 0; k--) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			j = (int)((seed >> 33) % (uint64_t)(k + 1));
+			i = order[k];
+			order[k] = order[j];
+			order[j] = i;
+		}
 		for (k = 0; k < NV; k++) {
-			i = (round + k) % NV;
+			i = order[k];
 			sum[i] += spawn_true(lib[v[i].lib], v[i].conf ? conf[i] : NULL);
 		}
-	printf("startup: fork+exec /bin/true, %d interleaved rounds in rotating order "
+	}
+	printf("startup: fork+exec /bin/true, %d interleaved rounds, each in a random order "
 	       "(ENOSTUB_CONFIG=FILE)\n", rounds);
 	for (i = 0; i < NV; i++)
 		printf("  %-26s %8.1f us   x%.3f of no preload   x%.3f of empty preload\n",
