@@ -4,7 +4,8 @@
 #
 #  1. lintian: no error and no warning (debian/enostub.lintian-overrides
 #     gives each override its reason), no hardening tag even at info level;
-#     the stack protector (which lintian does not check) by its symbol.
+#     the stack protector (which lintian does not check) by its symbol,
+#     RELRO, and BIND_NOW for the command but not the library.
 #  2. the name (debian/changelog's version, dpkg's architecture), the
 #     dependencies, and exactly the files the package holds.
 #  3. the package installed for real, `dpkg -i`, in a private mount
@@ -50,7 +51,12 @@ dpkg-deb -x "$deb" "$scratch/x"
 for f in usr/bin/enostub "usr/lib/$triplet/libenostub.so"; do
 	readelf --dyn-syms -W "$scratch/x/$f" | grep -q ' __stack_chk_fail' ||
 		fail "$f: no stack protector"
+	readelf -lW "$scratch/x/$f" | grep -q GNU_RELRO || fail "$f: no RELRO"
 done
+# the override's reason: the library binds lazily, the command at load
+readelf -dW "$scratch/x/usr/lib/$triplet/libenostub.so" | grep -q BIND_NOW &&
+	fail "libenostub.so: BIND_NOW (the Makefile's LIB_LDFLAGS links it lazily)"
+readelf -dW "$scratch/x/usr/bin/enostub" | grep -q BIND_NOW || fail "enostub: no BIND_NOW"
 
 # ---- 2. name, dependencies, files -----------------------------------------
 deps=$(dpkg-deb -f "$deb" Depends)
