@@ -228,7 +228,7 @@ bench: deps
 
 # Mutation testing: every mutant of the soundness-critical files (about two
 # minutes on 2 CPUs; per-file scores, survivors as diffs), or (in make
-# check) a fixed sample of those of analyze.c and stub.c, all of which the
+# check) a fixed sample of those of analyze.c, stub.c and load.c, all of which the
 # tests must kill. MUTANTS_ARGS=--fuzz adds the fuzz target, --full the
 # whole property test, --every-test runs every test on every mutant.
 MUTANTS_SAMPLE ?= 100
@@ -236,7 +236,8 @@ mutants: deps
 	LIBCONFIG_SONAME=$(LIBCONFIG_SONAME) python3 tests/mutants/mutants.py $(MUTANTS_ARGS)
 
 mutants-short: deps
-	LIBCONFIG_SONAME=$(LIBCONFIG_SONAME) python3 tests/mutants/mutants.py --files shim/core/analyze.c shim/core/stub.c \
+	LIBCONFIG_SONAME=$(LIBCONFIG_SONAME) python3 tests/mutants/mutants.py \
+	  --files shim/core/analyze.c shim/core/stub.c shim/config/load.c \
 	  --sample $(MUTANTS_SAMPLE) --seed 1 $(MUTANTS_ARGS)
 
 # The configuration file is not installed into $(SYSCONFDIR): the built-in

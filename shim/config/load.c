@@ -115,7 +115,7 @@ static bool settings_valid(const struct conf_settings *s)
 			return false;
 	}
 	for (i = 0; i < p->nfallback; i++)
-		if (!systab_name_at(p->fallback_names[i]) ||
+		if (!systab_name_valid(p->fallback_names[i]) ||
 		    (i && p->fallback_names[i] < p->fallback_names[i - 1]))
 			return false;
 	return true;
@@ -249,17 +249,18 @@ STARTUP_FN
 void conf_identify(struct conf_identity *id, bool secure, const struct conf_file *f)
 {
 	const char *fn;
-	long n = 0;
+	long n;
 
 	id->exe[0] = id->comm[0] = '\0';
 	id->secure = secure;
-	if (f->any_exe)
+	if (f->any_exe) {
 		n = raw_readlink("/proc/self/exe", id->exe, sizeof(id->exe) - 1);
-	if (n > 0) {
-		id->exe[n] = '\0';
-	} else if (f->any_exe && !secure) {
-		fn = (const char *)getauxval(AT_EXECFN);
-		copy_str(id->exe, fn ? fn : "", sizeof(id->exe));
+		if (n > 0) {
+			id->exe[n] = '\0';
+		} else if (!secure) {
+			fn = (const char *)getauxval(AT_EXECFN);
+			copy_str(id->exe, fn ? fn : "", sizeof(id->exe));
+		}
 	}
 	if (!f->any_comm || secure)
 		return;

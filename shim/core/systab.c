@@ -45,6 +45,12 @@ const struct systab_ent *systab_abi(const struct arch_abi *abi, size_t *count)
 	return NULL;
 }
 
+bool systab_name_valid(uint16_t id)
+{
+	return id < SYSTAB_NAMES_SIZE && systab_names[id] != '\0' &&
+	       (id == 0 || systab_names[id - 1] == '\0');
+}
+
 const char *systab_name_at(uint16_t id)
 {
 	return id < SYSTAB_NAMES_SIZE ? &systab_names[id] : "?";

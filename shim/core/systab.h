@@ -71,6 +71,12 @@ const uint16_t *systab_fallback(size_t *count);
 int systab_name_id(const char *name);
 
 /**
+ * systab_name_valid() - is @id a name offset systab_name_id() can return
+ * (the start of a name, not the middle of one nor past the table)?
+ */
+bool systab_name_valid(uint16_t id);
+
+/**
  * systab_name_at() - the name at offset @id (systab_ent.name).
  * Return: a static string ("?" if out of range).
  */

@@ -3,7 +3,7 @@
 """Mutation testing of enostub's soundness-critical core.
 
 Each mutant changes one thing in one of shim/core/analyze.c, shim/core/stub.c,
-shim/core/patch.c, shim/core/cbpf.c (a relational or logical operator, a
+shim/core/patch.c, shim/core/cbpf.c, shim/config/load.c (a relational or logical operator, a
 constant +-1, a condition forced true or false, an "unsure" answer made
 definite, a true/false swapped, a ! dropped, a statement deleted). Mutants
 are listed in a fixed order with stable ids (FILE:FUNCTION:OPERATOR:HASH),
@@ -15,7 +15,7 @@ core as a shared library, the test binaries linked against it. Each worker
 (one per CPU) then compiles only the mutated file, links its own copy of
 the library, and runs the tests, each cmocka test on its own
 ($ENOSTUB_TEST), stopping at the first that fails: the unit tests of the
-core (test_cbpf, test_analyze, test_kver, test_stub, test_translate) and the property test
+core (test_cbpf, test_analyze, test_kver, test_stub, test_translate, test_conf) and the property test
 in its quick mode ($ENOSTUB_QUICK); with --full the whole property test
 too, with --fuzz the fuzz target for a fixed number of runs from a fixed
 seed. Only the tests that run the mutated line are run: the core is built
@@ -57,10 +57,12 @@ import tempfile
 import threading
 import time
 
-FILES = ["shim/core/analyze.c", "shim/core/stub.c", "shim/core/patch.c", "shim/core/cbpf.c"]
-MUST_KILL = {"shim/core/analyze.c", "shim/core/stub.c"}
+FILES = ["shim/core/analyze.c", "shim/core/stub.c", "shim/core/patch.c", "shim/core/cbpf.c",
+         "shim/config/load.c"]
+MUST_KILL = {"shim/core/analyze.c", "shim/core/stub.c", "shim/config/load.c"}
 TESTS = ["tests/unit/test_cbpf", "tests/unit/test_analyze", "tests/unit/test_kver",
-         "tests/unit/test_stub", "tests/unit/test_translate", "tests/unit/test_property"]
+         "tests/unit/test_stub", "tests/unit/test_translate", "tests/unit/test_conf",
+         "tests/unit/test_property"]
 PROPERTY = "tests/unit/test_property"
 # run again on the core built with ASan and UBSan when the others pass
 ASAN_TESTS = ["tests/unit/test_cbpf", "tests/unit/test_analyze", "tests/unit/test_kver",
@@ -396,7 +398,8 @@ class Build:
         os.makedirs(os.path.join(cov, "obj"))
         os.makedirs(os.path.join(cov, "lib"))
         cc = ["gcc", "-std=gnu11", "-O0", "--coverage", "-fPIC", "-Ishim",
-              "-DLIBCONFIG_SONAME=\"x\"", "-c"]
+              "-DLIBCONFIG_SONAME=\"%s\"" % os.environ.get("LIBCONFIG_SONAME", "libconfig.so.9"),
+              "-c"]
         objs = [os.path.join(cov, "obj", obj_name(c, "plain")) if c in files else o
                 for c, o in zip(CORE, self.objs("plain"))]
         for c, o in zip(CORE, objs):	# only the mutated files: the rest stays fast
@@ -477,7 +480,9 @@ class Build:
         return os.path.join(libdir or os.path.join(self.dir, "lib"), KIND_LIB[kind])
 
     def binary(self, t):
-        return os.path.join(self.dir, "bin", os.path.basename(t))
+        """A test as run: by a path relative to the tree (every stage runs
+        there), as make runs them, so AT_EXECFN is not the real path."""
+        return os.path.join("bin", os.path.basename(t))
 
     def make_stages(self, full):
         stages = []

@@ -4,6 +4,7 @@
 #include "testlib.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include "conf.h"
@@ -558,6 +559,33 @@ static void put_snap(const char *path, unsigned char *buf, size_t n, bool resum)
 	close(fd);
 }
 
+/* Replace @from by @to (the same length) in the file @path, keeping its
+ * size and modification time: its snapshot stays fresh. */
+static void keep_identity_rewrite(const char *path, const char *from, const char *to)
+{
+	char text[4096], *at;
+	struct timespec times[2];
+	struct stat sb;
+	FILE *fp;
+	size_t n;
+
+	assert_int_equal(strlen(from), strlen(to));
+	assert_int_equal(stat(path, &sb), 0);
+	fp = fopen(path, "r+");
+	assert_non_null(fp);
+	n = fread(text, 1, sizeof(text) - 1, fp);
+	text[n] = '\0';
+	at = strstr(text, from);
+	assert_non_null(at);
+	memcpy(at, to, strlen(to));
+	rewind(fp);
+	assert_int_equal(fwrite(text, 1, n, fp), n);
+	assert_int_equal(fclose(fp), 0);
+	times[0] = sb.st_atim;
+	times[1] = sb.st_mtim;
+	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+}
+
 /* check-config --compile's snapshot: read back exactly as parsed, refused
  * when the file changed, when damaged, forged out of range, or (secure
  * mode) not owned by root; conf_load() then parses the file and says why. */
@@ -572,6 +600,7 @@ static void test_snapshot(void **state)
 	size_t mode_at = sizeof(struct snap_head) + offsetof(struct conf_file, global.pol.mode);
 	struct conf_state st;
 	struct stat sb;
+	int saved, rc;
 	size_t n;
 
 	(void)state;
@@ -588,12 +617,26 @@ static void test_snapshot(void **state)
 	assert_memory_equal(&snap, &parsed, offsetof(struct conf_file, rule) +
 			    2 * sizeof(parsed.rule[0]));
 	assert_int_equal(conf_snapshot(path, &sb, true, &snap), 0);	/* root's */
+	/* descriptor 0 is a descriptor like any other (daemons close stdin) */
+	saved = dup(0);
+	close(0);
+	rc = conf_snapshot(path, &sb, false, &snap);
+	assert_int_equal(dup2(saved, 0), 0);
+	close(saved);
+	assert_int_equal(rc, 0);
 	conf_load(&st, false, path);
 	assert_true(st.from_snapshot);
 	assert_string_equal(st.note, "");
 	assert_int_equal(st.rule_line, 4);
 	assert_int_equal(st.set.pol.mode, POLICY_DRY_RUN);
 	assert_int_equal(st.set.pol.err, EPERM);
+	/* the snapshot, not the file, while it is fresh: the file rewritten
+	 * in place, same size and time, still gives the snapshot's settings */
+	keep_identity_rewrite(path, "errno = \"EPERM\"", "errno = \"EBUSY\"");
+	conf_load(&st, false, path);
+	assert_true(st.from_snapshot);
+	assert_int_equal(st.set.pol.err, EPERM);
+	keep_identity_rewrite(path, "errno = \"EBUSY\"", "errno = \"EPERM\"");
 
 	/* damaged: a flipped byte, a cut, another format */
 	n = slurp_snap(sp, buf, sizeof(buf));
@@ -626,7 +669,11 @@ static void test_snapshot(void **state)
 
 	/* secure mode trusts it as it trusts the file */
 	assert_int_equal(chown(sp, 65534, 65534), 0);
+	saved = open("/dev/null", O_RDONLY);
+	close(saved);
 	assert_int_equal(conf_snapshot(path, &sb, true, &snap), -EPERM);
+	assert_int_equal(open("/dev/null", O_RDONLY), saved);	/* closed again */
+	close(saved);
 	assert_int_equal(conf_snapshot(path, &sb, false, &snap), 0);
 	assert_int_equal(chown(sp, 0, 0), 0);
 	assert_int_equal(chmod(sp, 0664), 0);
@@ -657,6 +704,350 @@ static void test_snapshot(void **state)
 	rmdir(dir);
 }
 
+/* One forgery of a good snapshot: @size bytes of @value at @at (an offset
+ * in the file), the checksum made good again; what conf_snapshot() says. */
+struct forgery {
+	const char *what;
+	size_t at, size;
+	uint64_t value;
+	int rc;
+	bool fill;	/* all @size bytes are @value */
+	size_t keep;	/* write only this many bytes; EXTRA: one more */
+};
+
+#define EXTRA ((size_t)-1)
+
+#define HEAD sizeof(struct snap_head)
+#define GLOBAL(field) (HEAD + offsetof(struct conf_file, global.field))
+#define RULE(i, field) (HEAD + offsetof(struct conf_file, rule) + \
+			(i) * sizeof(struct conf_rule) + offsetof(struct conf_rule, field))
+#define FILEAT(field) (HEAD + offsetof(struct conf_file, field))
+#define SET(what, field, v, rc) { what, field, sizeof(uint8_t), v, rc, false, 0 }
+#define SET16(what, field, v, rc) { what, field, sizeof(uint16_t), v, rc, false, 0 }
+#define SET32(what, field, v, rc) { what, field, sizeof(uint32_t), v, rc, false, 0 }
+#define SET64(what, field, v, rc) { what, field, sizeof(uint64_t), v, rc, false, 0 }
+#define FILL(what, field, len, rc) { what, field, len, 'a', rc, true, 0 }
+#define KEEP(what, len, rc) { what, 0, 0, 0, rc, false, len }
+
+/* Write @text, compile it, and try each forgery of its snapshot. */
+static void forge_each(const char *text, const struct forgery *fg, size_t n)
+{
+	static unsigned char good[HEAD + sizeof(struct conf_file)], buf[sizeof(good) + 1];
+	static struct conf_file out;
+	char dir[] = "/tmp/enostub-forge-XXXXXX", path[64], sp[80];
+	struct stat sb;
+	size_t len, i;
+	int rc, free_fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/e.conf", dir);
+	snprintf(sp, sizeof(sp), "%s" CONF_SNAP_SUFFIX, path);
+	write_file(path, text, 0644);
+	assert_int_equal(conf_compile(path, err, sizeof(err)), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	len = slurp_snap(sp, good, sizeof(good));
+	free_fd = open("/dev/null", O_RDONLY);
+	close(free_fd);
+	for (i = 0; i < n; i++) {
+		memcpy(buf, good, len);
+		buf[len] = 0;
+		if (fg[i].fill)
+			memset(buf + fg[i].at, (int)fg[i].value, fg[i].size);
+		else
+			memcpy(buf + fg[i].at, &fg[i].value, fg[i].size);	/* little-endian */
+		put_snap(sp, buf, fg[i].keep == EXTRA ? len + 1 : fg[i].keep ? fg[i].keep : len,
+			 fg[i].at >= HEAD);
+		memset(&out, 0x5a, sizeof(out));
+		rc = conf_snapshot(path, &sb, false, &out);
+		if (rc != fg[i].rc)
+			fail_msg("%s: conf_snapshot() %d, expected %d", fg[i].what, rc, fg[i].rc);
+		/* nothing written on failure, no descriptor left open */
+		if (rc && ((unsigned char *)&out)[0] != 0x5a)
+			fail_msg("%s: conf_snapshot() wrote its output on failure", fg[i].what);
+		assert_int_equal(open("/dev/null", O_RDONLY), free_fd);
+		close(free_fd);
+	}
+	put_snap(sp, good, len, false);
+	assert_int_equal(conf_snapshot(path, &sb, true, &out), 0);
+	unlink(sp);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Every value check of a snapshot, at its edge: the largest value the
+ * parser can produce is taken, the next one refused (-EINVAL); a header
+ * of another build or source is stale (-ESTALE). */
+static void test_snapshot_forged(void **state)
+{
+	static const struct forgery global[] = {
+		SET("mode off", GLOBAL(pol.mode), POLICY_OFF, 0),
+		SET("mode 3", GLOBAL(pol.mode), POLICY_OFF + 1, -EINVAL),
+		SET("strategy kernel-version", GLOBAL(pol.strategy), ANALYZE_KERNEL_VERSION, 0),
+		SET("strategy 2", GLOBAL(pol.strategy), ANALYZE_KERNEL_VERSION + 1, -EINVAL),
+		SET16("errno 1", GLOBAL(pol.err), 1, 0),
+		SET16("errno 0", GLOBAL(pol.err), 0, -EINVAL),
+		SET16("errno 4095", GLOBAL(pol.err), 4095, 0),
+		SET16("errno 4096", GLOBAL(pol.err), 4096, -EINVAL),
+		SET32("deny all", GLOBAL(pol.deny), (ANALYZE_DENY_USER_NOTIF << 1) - 1, 0),
+		SET32("deny a bit more", GLOBAL(pol.deny), ANALYZE_DENY_USER_NOTIF << 1, -EINVAL),
+		SET("nallow 8 (read)", GLOBAL(pol.nallow), POLICY_MAX_ALLOW, 0),
+		SET("nallow 9", GLOBAL(pol.nallow), POLICY_MAX_ALLOW + 1, -EINVAL),
+		SET16("allow no syscall", GLOBAL(pol.allow[0]), 4000, -EINVAL),
+		SET("fallback none", GLOBAL(pol.fallback), POLICY_FB_NONE, 0),
+		SET("fallback 3", GLOBAL(pol.fallback), POLICY_FB_LIST + 1, -EINVAL),
+		SET("nfallback 33", GLOBAL(pol.nfallback), POLICY_MAX_FALLBACK + 1, -EINVAL),
+		SET("nfallback 3: a 0 after", GLOBAL(pol.nfallback), 3, -EINVAL),
+		SET16("fallback no name", GLOBAL(pol.fallback_names[1]), 0xffff, -EINVAL),
+		SET16("fallback out of order", GLOBAL(pol.fallback_names[0]), 0xfff0, -EINVAL),
+		SET("target file, a path", GLOBAL(target), CONF_LOG_FILE, 0),
+		SET("target 4", GLOBAL(target), CONF_LOG_FILE + 1, -EINVAL),
+		SET("relative log path", GLOBAL(log_path[0]), 'x', -EINVAL),
+		SET("level info", GLOBAL(level), CONF_INFO, 0),
+		SET("level 3", GLOBAL(level), CONF_INFO + 1, -EINVAL),
+		SET("rseq_guard 1", GLOBAL(pol.rseq_guard), 1, 0),
+		SET("rseq_guard 2", GLOBAL(pol.rseq_guard), 2, -EINVAL),
+		SET("translate 2", GLOBAL(pol.translate), 2, -EINVAL),
+		SET("no_rseq 1", GLOBAL(no_rseq), 1, 0),
+		SET("no_rseq 2", GLOBAL(no_rseq), 2, -EINVAL),
+		FILL("log path unterminated", GLOBAL(log_path), CONF_PATH_MAX, -EINVAL),
+		FILL("log path of 255", GLOBAL(log_path[1]), CONF_PATH_MAX - 2, 0),
+		FILL("name unterminated", FILEAT(name), CONF_PATH_MAX, -EINVAL),
+		SET("any_exe 2", FILEAT(any_exe), 2, -EINVAL),
+		SET("any_exe, no exe rule", FILEAT(any_exe), 1, -EINVAL),
+		SET16("allow timer_create (222: none on i386)", GLOBAL(pol.allow[0]), 222, 0),
+		SET16("fallback, the first no name", GLOBAL(pol.fallback_names[0]), 1, -EINVAL),
+		/* the header */
+		SET("magic", 7, 'X', -ESTALE),
+		SET("magic's first byte", 0, 'X', -ESTALE),
+		KEEP("the header only", HEAD, -EINVAL),
+		KEEP("less than a header", HEAD - 1, -ESTALE),
+		KEEP("a byte more", EXTRA, -EINVAL),
+		SET32("format", offsetof(struct snap_head, format), 1, -ESTALE),
+		SET32("file size", offsetof(struct snap_head, file_size), 1, -ESTALE),
+		SET32("rule size", offsetof(struct snap_head, rule_size), 1, -ESTALE),
+		SET32("settings size", offsetof(struct snap_head, settings_size), 1, -ESTALE),
+		SET64("device", offsetof(struct snap_head, dev), 1, -ESTALE),
+		SET64("inode", offsetof(struct snap_head, ino), 1, -ESTALE),
+		SET64("size", offsetof(struct snap_head, size), 1, -ESTALE),
+		SET64("mtime", offsetof(struct snap_head, mtime_sec), 1, -ESTALE),
+		SET64("mtime ns", offsetof(struct snap_head, mtime_nsec), 1, -ESTALE),
+		SET64("nrules 1", offsetof(struct snap_head, nrules), 1, -EINVAL),
+		SET64("nrules 65", offsetof(struct snap_head, nrules), CONF_MAX_RULES + 1, -EINVAL),
+		SET64("checksum", offsetof(struct snap_head, sum), 1, -EINVAL),
+	};
+	static const struct forgery rules[] = {
+		SET64("nrules in the file", FILEAT(nrules), 1, -EINVAL),
+		SET("exe rule, no exe", RULE(0, exe[0]), 0, -EINVAL),
+		FILL("exe unterminated", RULE(0, exe), CONF_PATH_MAX, -EINVAL),
+		FILL("comm unterminated", RULE(1, comm), CONF_COMM_MAX * 4, -EINVAL),
+		FILL("comm of 63", RULE(1, comm), CONF_COMM_MAX * 4 - 1, 0),
+		SET("a rule's mode 3", RULE(0, set.pol.mode), POLICY_OFF + 1, -EINVAL),
+		SET("a rule's level 3", RULE(1, set.level), CONF_INFO + 1, -EINVAL),
+		SET("comm rule's own allow list", RULE(1, set.pol.nallow), 0, -EINVAL),
+		SET16("comm rule's own allow entry", RULE(1, set.pol.allow[0]), 1, -EINVAL),
+		SET16("exe rule's own allow entry", RULE(0, set.pol.allow[0]), 1, 0),
+		SET("any_comm 0", FILEAT(any_comm), 0, -EINVAL),
+		SET("any_exe 0", FILEAT(any_exe), 0, -EINVAL),
+		SET("any_comm 2", FILEAT(any_comm), 2, -EINVAL),
+		FILL("empty log path, bytes after its NUL", GLOBAL(log_path[1]), CONF_PATH_MAX - 1, 0),
+	};
+	static const struct forgery edge[] = {
+		SET("nfallback 31", GLOBAL(pol.nfallback), POLICY_MAX_FALLBACK - 1, 0),
+		SET("nfallback 33", GLOBAL(pol.nfallback), POLICY_MAX_FALLBACK + 1, -EINVAL),
+		SET("any_exe 0", FILEAT(any_exe), 0, -EINVAL),
+	};
+	static const struct forgery comm_only[] = {
+		SET("any_comm 0", FILEAT(any_comm), 0, -EINVAL),
+		SET("any_exe 1", FILEAT(any_exe), 1, -EINVAL),
+	};
+	static const char *const names[] = {
+		"accept", "accept4", "access", "acct", "add_key", "adjtimex", "alarm", "bind",
+		"bpf", "brk", "capget", "capset", "chdir", "chmod", "chown", "chroot",
+		"clock_getres", "clock_gettime", "clock_nanosleep", "clock_settime", "clone",
+		"clone3", "close", "close_range", "connect", "copy_file_range", "creat",
+		"delete_module", "dup", "dup2", "dup3", "epoll_create",
+	};
+	static char big[8192];
+	size_t i;
+	char text[256];
+
+	(void)state;
+	/* duplicates in fallback_safe are the parser's too */
+	snprintf(text, sizeof(text), "allow_syscalls = [\"read\"];\n"
+		 "fallback_safe = [\"clone3\", \"clone3\"];\n"
+		 "log = { target = \"/var/log/e.log\"; };\n");
+	forge_each(text, global, N(global));
+	forge_each("allow_syscalls = [\"read\"];\nprograms = (\n"
+		   "  { exe = \"/usr/sbin/x\"; },\n  { comm = \"x\"; },\n  { exe = \"*\"; }\n);\n",
+		   rules, N(rules));
+	/* as large as the parser allows: 32 fallback-safe names, 64 rules
+	 * (each an exe of one character) */
+	strcpy(big, "fallback_safe = [");
+	for (i = 0; i < N(names); i++)
+		snprintf(big + strlen(big), sizeof(big) - strlen(big), "%s\"%s\"",
+			 i ? ", " : "", names[i]);
+	strcat(big, "];\nprograms = (");
+	for (i = 0; i < CONF_MAX_RULES; i++)
+		strcat(big, i ? ", { exe = \"*\"; }" : "{ exe = \"*\"; }");
+	strcat(big, ");\n");
+	forge_each(big, edge, N(edge));
+	forge_each("programs = ( { comm = \"x\"; }, { comm = \"y\"; } );\n",
+		   comm_only, N(comm_only));
+}
+
+/* getenv() without the C library: a name matches whole, up to its '=';
+ * nothing in secure mode. conf_path() takes a non-empty one. */
+static void test_getenv_and_path(void **state)
+{
+	char dir[] = "/tmp/enostub-long-XXXXXX", longpath[CONF_PATH_MAX + 64];
+	char snapname[CONF_PATH_MAX + 64], linkname[CONF_PATH_MAX + 64], linksnap[CONF_PATH_MAX + 64];
+	struct conf_state st;
+	struct stat sb;
+	uint8_t byte;
+	int n;
+
+	(void)state;
+	setenv("ENOSTUB_CONFIGX", "wrong", 1);
+	setenv("XNOSTUB_CONFIG", "wrong", 1);
+	unsetenv("ENOSTUB_CONFIG");
+	assert_null(conf_getenv("ENOSTUB_CONFIG", false));
+	/* without it, the system file if it exists (a dangling link counts) */
+	if (lstat(ENOSTUB_SYSCONF, &sb) != 0)
+		assert_null(conf_path(false));
+	else
+		assert_string_equal(conf_path(false), ENOSTUB_SYSCONF);
+	setenv("ENOSTUB_CONFIG", "x", 1);	/* one character is a name */
+	assert_string_equal(conf_path(false), "x");
+	assert_null(conf_getenv("ENOSTUB_CONFIGXY", false));
+	assert_string_equal(conf_getenv("ENOSTUB_CONFIGX", false), "wrong");
+	assert_null(conf_getenv("ENOSTUB_CONFIGX", true));
+	setenv("ENOSTUB_CONFIG", "/x/e.conf", 1);
+	assert_string_equal(conf_getenv("ENOSTUB_CONFIG", false), "/x/e.conf");
+	assert_string_equal(conf_path(false), "/x/e.conf");
+	assert_string_not_equal(conf_path(true) ? conf_path(true) : "", "/x/e.conf");
+	setenv("ENOSTUB_CONFIG", "", 1);	/* empty: as if unset */
+	assert_string_equal(conf_getenv("ENOSTUB_CONFIG", false), "");
+	assert_true(conf_path(false) == NULL || strcmp(conf_path(false), ENOSTUB_SYSCONF) == 0);
+	unsetenv("ENOSTUB_CONFIGX");
+	unsetenv("XNOSTUB_CONFIG");
+	unsetenv("ENOSTUB_CONFIG");
+
+	/* the source named in the log is cut to fit, and terminated */
+	memset(&st, 0x55, sizeof(st));
+	conf_load(&st, false, NULL);
+	assert_string_equal(st.source, "built-in");
+	assert_int_equal(st.rule_line, 0);
+	memcpy(&byte, &st.from_snapshot, 1);
+	assert_int_equal(byte, 0);
+	assert_string_equal(st.note, "");
+	assert_string_equal(st.error, "");
+	assert_non_null(mkdtemp(dir));
+	n = snprintf(longpath, sizeof(longpath), "%s/", dir);
+	memset(longpath + n, 'a', 250);
+	longpath[n + 250] = '\0';
+	assert_int_equal(mkdir(longpath, 0755), 0);
+	strcat(longpath, "/e.conf");
+	write_file(longpath, "mode = \"off\";\n", 0644);
+	memset(&st, 0x55, sizeof(st));
+	conf_load(&st, false, longpath);
+	assert_string_equal(st.error, "");
+	assert_int_equal(st.set.pol.mode, POLICY_OFF);
+	assert_int_equal(strlen(st.source), CONF_PATH_MAX - 1);
+	assert_memory_equal(st.source, longpath, CONF_PATH_MAX - 1);
+	unlink(longpath);
+	*strrchr(longpath, '/') = '\0';
+	rmdir(longpath);
+	/* the longest path whose snapshot's name fits (258 + ".snap") */
+	n = snprintf(longpath, sizeof(longpath), "%s/", dir);
+	memset(longpath + n, 'b', 258 - 7 - (size_t)n);
+	longpath[258 - 7] = '\0';
+	assert_int_equal(mkdir(longpath, 0755), 0);
+	strcat(longpath, "/e.conf");
+	assert_int_equal(strlen(longpath), 258);
+	write_file(longpath, "mode = \"off\";\n", 0644);
+	assert_int_equal(conf_compile(longpath, err, sizeof(err)), 0);
+	assert_int_equal(stat(longpath, &sb), 0);
+	assert_int_equal(conf_snapshot(longpath, &sb, false, &f), 0);
+	/* one character more: no snapshot is looked for, even one that
+	 * exists (here a copy, for a hard link to the same file) */
+	strcpy(snapname, longpath);
+	strcat(snapname, CONF_SNAP_SUFFIX);
+	strcpy(linkname, longpath);
+	strcpy(strrchr(linkname, '/'), "/ee.conf");
+	assert_int_equal(link(longpath, linkname), 0);
+	strcpy(linksnap, linkname);
+	strcat(linksnap, CONF_SNAP_SUFFIX);
+	assert_int_equal(link(snapname, linksnap), 0);
+	assert_int_equal(conf_snapshot(linkname, &sb, false, &f), -ENOENT);
+	unlink(linksnap);
+	unlink(linkname);
+	unlink(snapname);
+	unlink(longpath);
+	*strrchr(longpath, '/') = '\0';
+	rmdir(longpath);
+	rmdir(dir);
+}
+
+/* Rules whose patterns are one character, or escape one; the identity
+ * as the kernel gives it (exe without a byte more, comm of 15). */
+static void test_match_edges(void **state)
+{
+	struct conf_identity id = { "/usr/bin/y", "y", false };
+	char exe[CONF_PATH_MAX * 4], name[16];
+	unsigned int line;
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(parse("programs = ( { comm = \"x\"; mode = \"off\"; },\n"
+			       "  { exe = \"/\"; mode = \"off\"; } );\n"), 0);
+	conf_match(&f, &id, &line);
+	assert_int_equal(line, 0);
+	strcpy(id.comm, "x");
+	id.secure = true;		/* comm rules never match then */
+	conf_match(&f, &id, &line);
+	assert_int_equal(line, 0);
+	id.secure = false;
+	conf_match(&f, &id, &line);
+	assert_int_equal(line, 1);
+	/* a backslash escapes: a literal '*' */
+	assert_int_equal(parse("programs = ( { exe = \"/bin/a\\\\*\"; },\n"
+			       "  { comm = \"b\\\\?\"; } );\n"), 0);
+	strcpy(id.exe, "/bin/a*");
+	strcpy(id.comm, "none");
+	conf_match(&f, &id, &line);
+	assert_int_equal(line, 1);
+	strcpy(id.exe, "/bin/ab");
+	conf_match(&f, &id, &line);
+	assert_int_equal(line, 0);
+	strcpy(id.comm, "b?");
+	conf_match(&f, &id, &line);
+	assert_int_equal(line, 2);
+	/* '*' matches a '/' too, in exe and in comm */
+	assert_int_equal(parse("programs = ( { comm = \"a*\"; },\n { exe = \"/usr/*\"; } );\n"), 0);
+	strcpy(id.comm, "a/b");
+	conf_match(&f, &id, &line);
+	assert_int_equal(line, 1);
+	strcpy(id.comm, "none");
+	strcpy(id.exe, "/usr/bin/y");
+	conf_match(&f, &id, &line);
+	assert_int_equal(line, 2);
+
+	/* the identity: exe exactly as readlink() says, comm as the kernel
+	 * names this thread (not argv[0]), up to its 15 characters */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	assert_true(n > 0);
+	exe[n] = '\0';
+	assert_int_equal(parse("programs = ( { exe = \"/x\"; }, { comm = \"x\"; } );"), 0);
+	assert_int_equal(prctl(PR_GET_NAME, name), 0);
+	assert_int_equal(prctl(PR_SET_NAME, "abcdefghijklmno"), 0);
+	memset(&id, 'z', sizeof(id));
+	conf_identify(&id, false, &f);
+	assert_string_equal(id.exe, exe);
+	assert_string_equal(id.comm, "abcdefghijklmno");
+	assert_false(id.secure);
+	assert_int_equal(prctl(PR_SET_NAME, name), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -674,6 +1065,9 @@ int main(void)
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_snapshot),
+		cmocka_unit_test(test_snapshot_forged),
+		cmocka_unit_test(test_getenv_and_path),
+		cmocka_unit_test(test_match_edges),
 	};
 
 	return run_group("conf", tests, N(tests));

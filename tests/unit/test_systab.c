@@ -142,14 +142,15 @@ static void test_fallback_set(void **state)
 	size_t n, i, j;
 	const uint16_t *set = systab_fallback(&n);
 	bool found;
+	int id;
 
 	(void)state;
 	for (i = 1; i < n; i++)
 		assert_true(set[i - 1] < set[i]);
 	for (i = 0; i < N(in) + N(out); i++) {
 		const char *name = i < N(in) ? in[i] : out[i - N(in)];
-		int id = systab_name_id(name);
 
+		id = systab_name_id(name);
 		assert_true(id >= 0);
 		assert_string_equal(systab_name_at((uint16_t)id), name);
 		for (found = false, j = 0; j < n; j++)
@@ -158,6 +159,13 @@ static void test_fallback_set(void **state)
 			fail_msg("%s: %s the fallback-safe set", name, found ? "in" : "not in");
 	}
 	assert_int_equal(systab_name_id("clone4"), -1);
+	/* the start of a name, nothing else */
+	id = systab_name_id("clone3");
+	assert_true(systab_name_valid((uint16_t)id));
+	assert_false(systab_name_valid((uint16_t)(id + 1)));
+	assert_false(systab_name_valid((uint16_t)(id - 1)));	/* clone's NUL */
+	assert_true(systab_name_valid(0));
+	assert_false(systab_name_valid(0xffff));
 }
 
 int main(void)
