@@ -180,7 +180,18 @@ static int build(size_t len, const struct arch_abi *const *abis, size_t nabis,
 	return (int)(ab + tb + ns);
 }
 
-/* One patch with @opts as they are (no rseq guard). */
+/* A report with nothing in it yet, for one pass of patch_filter(). */
+static void report_reset(struct patch_report *rep, const struct patch_opts *opts, size_t len)
+{
+	memset(rep, 0, offsetof(struct patch_report, abi));
+	rep->orig_len = len;
+	rep->fallback = opts->an.fallback;
+	rep->nfallback = opts->an.nfallback;
+	rep->strategy = opts->an.strategy;
+}
+
+/* One patch with @opts as they are (no rseq guard), its report reset
+ * (report_reset()). Sets *out_len only when it patches. */
 static int patch_once(size_t len, const struct arch_abi *const *abis, size_t nabis,
 		      const struct patch_opts *opts, struct patch_work *work,
 		      size_t *out_len)
@@ -188,13 +199,6 @@ static int patch_once(size_t len, const struct arch_abi *const *abis, size_t nab
 	struct patch_report *rep = &work->rep;
 	int n;
 
-	*out_len = 0;
-	rep->stub_len = 0;
-	rep->nallowed = 0;
-	rep->narrowed = false;
-	rep->fallback = opts->an.fallback;
-	rep->nfallback = opts->an.nfallback;
-	rep->strategy = opts->an.strategy;
 	n = build(len, abis, nabis, opts, opts->an.strategy, work);
 	if (n == -E2BIG && (opts->an.strategy != ANALYZE_MAX_KNOWN || opts->an.nfallback)) {
 		struct patch_opts plain = *opts;
@@ -249,11 +253,7 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 	int rc;
 
 	*out_len = 0;
-	memset(rep, 0, offsetof(struct patch_report, abi));
-	rep->orig_len = len;
-	rep->fallback = opts->an.fallback;
-	rep->nfallback = opts->an.nfallback;
-	rep->strategy = opts->an.strategy;
+	report_reset(rep, opts, len);
 	work->in = work->out = work->buf;
 	if (len == 0 || len > CBPF_MAX_INSNS || nabis > PATCH_MAX_ABIS) {
 		rep->why = "invalid program length";
@@ -276,6 +276,8 @@ int patch_filter(const struct sock_filter *prog, size_t len,
 	guard.keep = true;
 	guard.keep_audit = opts->rseq_abi->audit;
 	guard.keep_nr = opts->rseq_abi->nr_base + systab_by_name(opts->rseq_abi, "clone3")->nr;
+	*out_len = 0;
+	report_reset(rep, &guard, len);
 	rc = patch_once(len, abis, nabis, &guard, work, out_len);
 	rep->threads = rep->guarded = true;
 	return rc;

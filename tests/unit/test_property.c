@@ -1422,10 +1422,111 @@ static void test_rseq_guard(void **state)
 	assert_int_equal(cbpf_run(work.out, plen, &d), RET_ENOSYS);
 }
 
+/* The largest number x86_64's table knows. */
+static uint32_t x86_64_last(void)
+{
+	size_t n;
+	const struct systab_ent *t = systab_abi(arch_by_name("x86_64"), &n);
+
+	return t[n - 1].nr;
+}
+
+/* "LD arch; JEQ x86_64 else KILL; LD nr; JEQ each of @nrs -> ALLOW; RET @deflt" */
+static size_t allow_list(struct sock_filter *f, const uint32_t *nrs, size_t n, uint32_t deflt)
+{
+	size_t i, k = 0;
+
+	f[k++] = (struct sock_filter)LD_ARCH;
+	f[k++] = (struct sock_filter)JEQ(AUDIT_ARCH_X86_64, 1, 0);
+	f[k++] = (struct sock_filter)RET(SECCOMP_RET_KILL_PROCESS);
+	f[k++] = (struct sock_filter)LD_NR;
+	for (i = 0; i < n; i++)
+		f[k++] = (struct sock_filter)JEQ(nrs[i], (uint8_t)(n - i), 0);
+	f[k++] = (struct sock_filter)RET(deflt);
+	f[k++] = (struct sock_filter)ALLOW;
+	return k;
+}
+
+/*
+ * Where patch_filter() leaves things, whatever was in its work area
+ * before: the original copied unchanged to the end of the buffer, the
+ * blocks just in front of it; the report of the rseq guard's second pass
+ * its own (fallback-safe clone3 and the numbers above the last one the
+ * filter knows are stubbed; the guard keeps clone3).
+ */
+static void test_patch_layout(void **state)
+{
+	const struct arch_abi *x86_64 = arch_by_name("x86_64");
+	uint32_t nrs[] = { 0, 1, 231, x86_64_last() };
+	uint16_t clone3 = (uint16_t)systab_name_id("clone3");
+	struct patch_opts o = { .an = test_opts, .rseq_abi = x86_64 };
+	struct sock_filter f[16];
+	size_t len = allow_list(f, nrs, N(nrs), SECCOMP_RET_ERRNO | EPERM), plen, first;
+	struct seccomp_data d = mkdata(AUDIT_ARCH_X86_64, 435);
+
+	(void)state;
+	o.an.fallback = &clone3;
+	o.an.nfallback = 1;
+	memset(&work, 0xa5, sizeof(work));
+	assert_int_equal(patch_filter(f, len, &x86_64, 1, &o, &work, &plen), 0);
+	assert_true(plen > len);
+	assert_ptr_equal(work.out + plen, work.buf + CBPF_MAX_INSNS);
+	assert_ptr_equal(work.in, work.buf + CBPF_MAX_INSNS - len);
+	assert_memory_equal(work.in, f, len * sizeof(f[0]));
+	assert_int_equal(cbpf_validate(work.out, plen), 0);
+	assert_int_equal(cbpf_run(work.out, plen, &d), RET_ENOSYS);
+	assert_int_equal(work.rep.abi[0].nranges, 2);	/* 435, 472-4095 */
+	assert_true(work.rep.threads);		/* rseq: EPERM */
+	assert_false(work.rep.guarded);
+	assert_int_equal(work.rep.stub_len + len, plen);
+	first = work.rep.stub_len;
+	/* the guard's pass reports afresh */
+	o.rseq_guard = true;
+	memset(&work, 0xa5, sizeof(work));
+	assert_int_equal(patch_filter(f, len, &x86_64, 1, &o, &work, &plen), 0);
+	assert_true(work.rep.guarded);
+	assert_int_equal(work.rep.abi[0].nranges, 1);
+	assert_true(work.rep.stub_len < first);
+	assert_int_equal(work.rep.stub_len + len, plen);
+	assert_false(work.rep.narrowed);
+	assert_ptr_equal(work.out + plen, work.buf + CBPF_MAX_INSNS);
+	assert_memory_equal(work.in, f, len * sizeof(f[0]));
+	assert_int_equal(cbpf_run(work.out, plen, &d), SECCOMP_RET_ERRNO | EPERM);
+}
+
+/*
+ * Whether new threads would abort is asked of the filter as glibc asks
+ * the kernel (arguments 0 where the filter compares them: flags 0): a
+ * filter that allows rseq only with flags 0 lets threads run.
+ */
+static void test_threads_abort_args(void **state)
+{
+	struct sock_filter f[] = {
+		LD_ARCH, JEQ(AUDIT_ARCH_X86_64, 1, 0), RET(SECCOMP_RET_KILL_PROCESS),
+		LD_NR,
+		JEQ(334, 0, 3),					/* rseq */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, CBPF_OFF_ARGS + 2 * 8),	/* flags */
+		JEQ(0, 0, 1),
+		ALLOW,
+		RET(SECCOMP_RET_ERRNO | EPERM),
+	};
+	const struct arch_abi *x86_64 = arch_by_name("x86_64");
+	struct patch_opts o = { .an = test_opts, .rseq_abi = x86_64, .rseq_guard = true };
+	size_t plen;
+
+	(void)state;
+	assert_int_equal(patch_filter(f, N(f), &x86_64, 1, &o, &work, &plen), 0);
+	assert_false(work.rep.threads);
+	assert_false(work.rep.guarded);
+	assert_true(plen > N(f));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_patch_layout),
+		cmocka_unit_test(test_threads_abort_args),
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_poisoned_work),

@@ -290,6 +290,59 @@ static void test_trap_block(void **state)
 	assert_int_equal(cbpf_run(work.out, plen, &d), RET_ENOSYS);
 }
 
+/*
+ * The trap block's edges, in a work area full of junk: with no stub after
+ * it (a filter that names the last number) it leads straight into the
+ * original, which stays exactly as it was (it loads A first: nothing to
+ * reset); with a stub after it and a filter that does not load A first,
+ * the block is as long as it is written, with no stale instruction in it.
+ */
+static void test_trap_block_edges(void **state)
+{
+	struct sock_filter f[] = {		/* no stub: it names 4095 */
+		LD_NR, JEQ(5, 3, 0), JEQ(23, 2, 0), JEQ(4095, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS), ALLOW,
+	};
+	struct sock_filter g[] = {		/* a stub; A is not loaded first */
+		BPF_JUMP(BPF_JMP | BPF_JA, 0, 0, 0),
+		LD_NR, JEQ(5, 2, 0), JEQ(23, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS), ALLOW,
+	};
+	const struct arch_abi *abi = x86_64();
+	struct patch_opts o = { .an = test_opts, .translate_abi = abi,
+				.trap_data = TRANSLATE_DATA_TAG | 3 };
+	const uint32_t trap = SECCOMP_RET_TRAP | TRANSLATE_DATA_TAG | 3;
+	struct seccomp_data d = mkdata(AUDIT_ARCH_X86_64, nr("newfstatat"));
+	size_t plen;
+
+	(void)state;
+	memset(&work, 0xff, sizeof(work));
+	assert_int_equal(patch_filter(f, N(f), &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(work.rep.ntranslated, 14);
+	assert_int_equal(work.rep.stub_len, 4 + 14 + 1);	/* the trap block alone */
+	assert_int_equal(plen, work.rep.stub_len + N(f));
+	assert_memory_equal(work.out + work.rep.stub_len, f, sizeof(f));
+	assert_int_equal(cbpf_validate(work.out, plen), 0);
+	assert_int_equal(cbpf_run(work.out, plen, &d), trap);
+	d.nr = 5;
+	assert_int_equal(cbpf_run(work.out, plen, &d), SECCOMP_RET_ALLOW);
+
+	memset(&work, 0xff, sizeof(work));
+	assert_int_equal(patch_filter(g, N(g), &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(work.rep.ntranslated, 14);
+	assert_int_equal(cbpf_validate(work.out, plen), 0);
+	assert_memory_equal(work.out + plen - N(g), g, sizeof(g));
+	d.nr = (int)nr("newfstatat");
+	assert_int_equal(cbpf_run(work.out, plen, &d), trap);
+	d.nr = 5;
+	assert_int_equal(cbpf_run(work.out, plen, &d), SECCOMP_RET_ALLOW);
+	d.nr = 1000;
+	assert_int_equal(cbpf_run(work.out, plen, &d), RET_ENOSYS);
+	/* the trap block: no reset of A (the stub after it resets it) */
+	assert_int_equal(work.out[4 + 14].code, BPF_RET | BPF_K);
+	assert_int_not_equal(work.out[4 + 14 + 1].code, BPF_ALU | BPF_AND | BPF_K);
+}
+
 #define STMT(c, k) ((struct sock_filter)BPF_STMT((c), (k)))
 #define JMP(c, k, t, f) ((struct sock_filter)BPF_JUMP((c), (k), (t), (f)))
 
@@ -548,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_candidates),
 		cmocka_unit_test(test_trap_block),
 		cmocka_unit_test(test_trap_block_exact),
+		cmocka_unit_test(test_trap_block_edges),
 		cmocka_unit_test(test_verify_allow),
 		cmocka_unit_test(test_trap_abis),
 		cmocka_unit_test(test_decide),
