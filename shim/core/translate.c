@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include "translate.h"
-#include "systab.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -11,25 +10,26 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* x86_64: every call glibc makes, since 2.26-2.33, with a newer call and no
- * fallback, whose older form an old allow-list may name instead. */
+ * fallback, whose older form an old allow-list may name instead (names and
+ * numbers: x86_64's numbers never change). */
 static const struct translate_rule x86_64_rules[] = {
-	{ "newfstatat", "fstat", TR_FSTAT },
-	{ "newfstatat", "stat", TR_STAT },
-	{ "newfstatat", "lstat", TR_LSTAT },
-	{ "openat", "open", TR_OPEN },
-	{ "pselect6", "select", TR_SELECT },
-	{ "ppoll", "poll", TR_POLL },
-	{ "epoll_pwait", "epoll_wait", TR_EPOLL_WAIT },
-	{ "pipe2", "pipe", TR_PIPE },
-	{ "dup3", "dup2", TR_DUP2 },
-	{ "accept4", "accept", TR_ACCEPT },
-	{ "clock_nanosleep", "nanosleep", TR_NANOSLEEP },
-	{ "epoll_create1", "epoll_create", TR_EPOLL_CREATE },
-	{ "eventfd2", "eventfd", TR_EVENTFD },
-	{ "inotify_init1", "inotify_init", TR_INOTIFY_INIT },
-	{ "prlimit64", "getrlimit", TR_GETRLIMIT },
-	{ "prlimit64", "setrlimit", TR_SETRLIMIT },
-	{ "getdents64", "getdents", TR_GETDENTS },
+	{ "newfstatat", "fstat", 262, 5, TR_FSTAT },
+	{ "newfstatat", "stat", 262, 4, TR_STAT },
+	{ "newfstatat", "lstat", 262, 6, TR_LSTAT },
+	{ "openat", "open", 257, 2, TR_OPEN },
+	{ "pselect6", "select", 270, 23, TR_SELECT },
+	{ "ppoll", "poll", 271, 7, TR_POLL },
+	{ "epoll_pwait", "epoll_wait", 281, 232, TR_EPOLL_WAIT },
+	{ "pipe2", "pipe", 293, 22, TR_PIPE },
+	{ "dup3", "dup2", 292, 33, TR_DUP2 },
+	{ "accept4", "accept", 288, 43, TR_ACCEPT },
+	{ "clock_nanosleep", "nanosleep", 230, 35, TR_NANOSLEEP },
+	{ "epoll_create1", "epoll_create", 291, 213, TR_EPOLL_CREATE },
+	{ "eventfd2", "eventfd", 290, 284, TR_EVENTFD },
+	{ "inotify_init1", "inotify_init", 294, 253, TR_INOTIFY_INIT },
+	{ "prlimit64", "getrlimit", 302, 97, TR_GETRLIMIT },
+	{ "prlimit64", "setrlimit", 302, 160, TR_SETRLIMIT },
+	{ "getdents64", "getdents", 217, 78, TR_GETDENTS },
 };
 
 const struct translate_rule *translate_rules(const struct arch_abi *abi, size_t *n)
@@ -40,14 +40,6 @@ const struct translate_rule *translate_rules(const struct arch_abi *abi, size_t 
 	}
 	*n = 0;
 	return NULL;
-}
-
-static uint32_t nr_of(const struct arch_abi *abi, const char *name, bool *ok)
-{
-	const struct systab_ent *e = systab_by_name(abi, name);
-
-	*ok = e != NULL;
-	return e ? abi->nr_base + e->nr : 0;
 }
 
 bool translate_kills(uint32_t ret)
@@ -62,10 +54,9 @@ bool translate_replaces(const struct arch_abi *abi, uint32_t nr)
 {
 	size_t n, i;
 	const struct translate_rule *t = translate_rules(abi, &n);
-	bool ok;
 
 	for (i = 0; i < n; i++)
-		if (nr_of(abi, t[i].from, &ok) == nr && ok)
+		if (abi->nr_base + t[i].from_nr == nr)
 			return true;
 	return false;
 }
@@ -77,14 +68,12 @@ size_t translate_candidates(const struct sock_filter *prog, size_t len,
 	size_t n, i, k = 0, j;
 	const struct translate_rule *t = translate_rules(a->abi, &n);
 	uint32_t from, ret;
-	bool ok_from, ok_to;
 
 	for (i = 0; i < n && k < TRANSLATE_MAX; i++) {
-		from = nr_of(a->abi, t[i].from, &ok_from);
-		nr_of(a->abi, t[i].to, &ok_to);
+		from = a->abi->nr_base + t[i].from_nr;
 		for (j = 0; j < k && nrs[j] != from; j++)
 			;
-		if (!ok_from || !ok_to || j < k || analyze_is_known(a, from) ||
+		if (j < k || analyze_is_known(a, from) ||
 		    !analyze_answer(prog, len, a->abi, from, work, &ret) ||
 		    !translate_kills(ret))
 			continue;
@@ -198,14 +187,13 @@ bool translate_prepare(const struct arch_abi *abi, uint32_t nr, const uint64_t a
 {
 	size_t n, i;
 	const struct translate_rule *t = translate_rules(abi, &n);
-	bool ok;
 
 	for (i = 0; i < n; i++) {
-		if (nr_of(abi, t[i].from, &ok) != nr || !ok)
+		if (abi->nr_base + t[i].from_nr != nr)
 			continue;
-		out->nr = nr_of(abi, t[i].to, &ok);
+		out->nr = abi->nr_base + t[i].to_nr;
 		out->rule = &t[i];
-		if (ok && map(&t[i], args, out))
+		if (map(&t[i], args, out))
 			return true;
 	}
 	return false;

@@ -53,6 +53,9 @@ enum translate_kind {
 
 struct translate_rule {
 	char from[16], to[16];  /* syscall names in the ABI's table */
+	uint32_t from_nr, to_nr; /* their numbers (the unit tests check them
+				  * against the table): the SIGSYS handler
+				  * looks up no name */
 	uint8_t kind;           /* enum translate_kind */
 };
 

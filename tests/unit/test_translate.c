@@ -69,9 +69,11 @@ static void test_table(void **state)
 
 	(void)state;
 	assert_int_equal(n, 17);
-	for (i = 0; i < n; i++) {	/* every name is a syscall of x86_64 */
+	for (i = 0; i < n; i++) {	/* every name is a syscall of x86_64, its number */
 		assert_non_null(systab_by_name(x86_64(), t[i].from));
 		assert_non_null(systab_by_name(x86_64(), t[i].to));
+		assert_int_equal(systab_by_name(x86_64(), t[i].from)->nr, t[i].from_nr);
+		assert_int_equal(systab_by_name(x86_64(), t[i].to)->nr, t[i].to_nr);
 		for (j = 0; j < i; j++)	/* one rule per kind */
 			assert_int_not_equal(t[i].kind, t[j].kind);
 	}
