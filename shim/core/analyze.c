@@ -714,6 +714,22 @@ bool analyze_by_fallback(const struct analyze_abi *a, const uint16_t *set,
 }
 
 /* The reason once the stub is widened. */
+/* Why a filter that needs no stub above its largest known number gets
+ * one below it. */
+static const char *below_why(const struct analyze_abi *out, enum analyze_verdict v0)
+{
+	if (v0 == ANALYZE_FULL)
+		return out->nadded ? "no number above the largest known one; denied syscalls "
+				     "newer than the baseline and fallback-safe ones below it "
+				     "get the stub's errno"
+				   : "no number above the largest known one; denied "
+				     "fallback-safe syscalls below it get the stub's errno";
+	return out->nadded ? "unknown numbers already get the stub's errno; denied syscalls "
+			     "newer than the baseline and fallback-safe ones below them too"
+			   : "unknown numbers already get the stub's errno; denied "
+			     "fallback-safe syscalls below them too";
+}
+
 static const char *widened_why(const struct analyze_abi *out, bool kv)
 {
 	if (kv && out->nadded)
@@ -740,13 +756,17 @@ static void extend(const struct sock_filter *prog, size_t len,
 	struct kver_ctx k = { prog, len, opts, work, out, false };
 	const struct arch_abi *abi = out->abi;
 	bool kv = opts->strategy == ANALYZE_KERNEL_VERSION;
+	enum analyze_verdict v0 = out->verdict;
+	const char *why0 = out->why;
 	struct analyze_range mk[2];
 	const struct systab_ent *t;
 	size_t n, nmk, i, start;
 	uint32_t top, r;
 
+	/* Below the largest known number too when nothing above it needs a
+	 * stub: it already answers the stub's errno, or nothing is above */
 	t = systab_abi(abi, &n);
-	if (out->verdict != ANALYZE_STUB || !t)
+	if ((v0 != ANALYZE_STUB && v0 != ANALYZE_ALREADY && v0 != ANALYZE_FULL) || !t)
 		return;
 	if (kv)
 		out->baseline = opts->baseline ? opts->baseline : auto_baseline(out, t, n);
@@ -755,7 +775,7 @@ static void extend(const struct sock_filter *prog, size_t len,
 		return;
 	nmk = out->nranges;
 	memcpy(mk, out->ranges, nmk * sizeof(mk[0]));
-	top = out->max_known - abi->nr_base;
+	top = (out->max_known < abi->nr_last ? out->max_known : abi->nr_last) - abi->nr_base;
 	classify(out, t, n, kv ? out->baseline : 0, opts, top, work->cls);
 	out->nranges = 0;
 	for (r = 0; r <= top; r++) {
@@ -769,7 +789,8 @@ static void extend(const struct sock_filter *prog, size_t len,
 		memcpy(out->ranges, mk, nmk * sizeof(mk[0]));
 		out->nranges = nmk;
 		out->nadded = out->nfallback = 0;
-		out->why = kv ? "kernel-version needs too many ranges: max-known used"
+		out->why = v0 != ANALYZE_STUB ? why0 :
+			   kv ? "kernel-version needs too many ranges: max-known used"
 			      : "fallback-safe syscalls need too many ranges: max-known used";
 		return;
 	}
@@ -778,7 +799,12 @@ static void extend(const struct sock_filter *prog, size_t len,
 	sort_join(out);
 	if (kv)
 		out->strategy = ANALYZE_KERNEL_VERSION;
-	out->why = widened_why(out, kv);
+	if (v0 == ANALYZE_STUB) {
+		out->why = widened_why(out, kv);
+	} else if (out->nranges) {
+		out->verdict = ANALYZE_STUB;
+		out->why = below_why(out, v0);
+	}
 }
 
 /* One ABI alone, with @strategy: the reference analyze_abis() matches. */

@@ -370,6 +370,67 @@ static void test_table_edges(void **state)
 }
 
 /*
+ * A filter that needs no stub above its largest known number still gets
+ * one below it for the fallback-safe syscalls it denies: runc's own stub
+ * in front of Docker's v20.10.0 profile answers ENOSYS above faccessat2
+ * (439), and clone3 (435) keeps the profile's EPERM (glibc's
+ * pthread_create then fails); a filter that names the last number has
+ * nothing above it at all. Nothing denied below: the verdict stays.
+ */
+static void test_fallback_below(void **state)
+{
+	static const struct sock_filter runc[] = {
+		LD_ARCH, JEQ(AUDIT_ARCH_X86_64, 1, 0), KILL,
+		LD_NR, JGT(439, 0, 1), RET(SECCOMP_RET_ERRNO | ENOSYS),
+		JEQ(439, 2, 0), JEQ(1, 1, 0), EPERM_, ALLOW,
+	};
+	static const struct sock_filter last[] = {
+		LD_ARCH, JEQ(AUDIT_ARCH_X86_64, 1, 0), KILL,
+		LD_NR, JEQ(4095, 2, 0), JEQ(1, 1, 0), EPERM_, ALLOW,
+	};
+	static const struct sock_filter enosys[] = {
+		LD_ARCH, JEQ(AUDIT_ARCH_X86_64, 1, 0), KILL,
+		LD_NR, JEQ(439, 2, 0), JEQ(1, 1, 0), RET(SECCOMP_RET_ERRNO | ENOSYS), ALLOW,
+	};
+	const struct arch_abi *abi = x86_64();
+	struct analyze_opts o = test_opts;
+	const struct analyze_abi *a;
+	uint16_t clone3 = systab_by_name(x86_64(), "clone3")->name;
+	size_t plen;
+
+	(void)state;
+	assert_int_equal(patch_an(runc, N(runc), &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(work.rep.abi[0].verdict, ANALYZE_ALREADY);	/* no list: as before */
+	assert_int_equal(plen, 0);
+	o.fallback = &clone3;
+	o.nfallback = 1;
+	a = check_exact(runc, N(runc), x86_64(), &o);
+	assert_int_equal(a->verdict, ANALYZE_STUB);
+	assert_int_equal(a->nranges, 1);
+	assert_int_equal(a->ranges[0].lo, 435);
+	assert_int_equal(a->ranges[0].hi, 435);
+	assert_int_equal(a->nfallback, 1);
+	assert_string_equal(a->why, "unknown numbers already get the stub's errno; denied "
+			    "fallback-safe syscalls below them too");
+	a = check_exact(last, N(last), x86_64(), &o);
+	assert_int_equal(a->verdict, ANALYZE_STUB);
+	assert_int_equal(a->nranges, 1);
+	assert_int_equal(a->ranges[0].lo, 435);
+	assert_string_equal(a->why, "no number above the largest known one; denied "
+			    "fallback-safe syscalls below it get the stub's errno");
+	o.strategy = ANALYZE_KERNEL_VERSION;	/* newer than 5.8 (faccessat2) too */
+	a = check_exact(runc, N(runc), x86_64(), &o);
+	assert_int_equal(a->verdict, ANALYZE_STUB);
+	assert_true(a->nadded > 0);
+	o.strategy = ANALYZE_MAX_KNOWN;
+	assert_int_equal(patch_an(enosys, N(enosys), &abi, 1, &o, &work, &plen), 0);
+	assert_int_equal(work.rep.abi[0].verdict, ANALYZE_ALREADY);
+	assert_int_equal(plen, 0);
+	assert_string_equal(work.rep.abi[0].why,
+			    "the default action already returns the stub's errno");
+}
+
+/*
  * A fallback-safe list of one syscall: read, named by the filter and
  * denied by name, keeps its EPERM, also when "nr >= 0" is all that names
  * it; unnamed and denied, it answers ENOSYS.
@@ -847,6 +908,7 @@ int main(void)
 		cmocka_unit_test(test_split_halves),
 		cmocka_unit_test(test_table_edges),
 		cmocka_unit_test(test_fallback_one),
+		cmocka_unit_test(test_fallback_below),
 		cmocka_unit_test(test_abi_base),
 		cmocka_unit_test(test_range_limit),
 		cmocka_unit_test(test_range_limit_two_abis),

@@ -260,7 +260,10 @@ static const struct arch_abi *const *all_abis(size_t *n)
 	return ptrs;
 }
 
-/* Corpus: deny-by-default profiles gain ENOSYS, control cases do not. */
+/* Corpus: deny-by-default profiles gain ENOSYS, control cases do not.
+ * runc's own stub answers ENOSYS above the largest number its profile
+ * knows: plain max-known adds nothing to it, kernel-version and the
+ * fallback-safe rule do below that number (x32's clone3 and co.). */
 static void test_corpus(void **state)
 {
 	size_t i, s, nn, na, olen;
@@ -270,20 +273,22 @@ static void test_corpus(void **state)
 	(void)state;
 	for (i = 0; i < N(corpus_files); i++) {
 		bool control = strstr(corpus_files[i], "containers-common") ||
-			       strstr(corpus_files[i], "flatpak") ||
-			       strstr(corpus_files[i], "runc");
+			       strstr(corpus_files[i], "flatpak"),
+		     runc = strstr(corpus_files[i], "runc");
 		struct tally t;
 
 		olen = load_corpus(corpus_files[i], orig);
 		for (s = 0; s < N(strategies); s++) {
+			bool none = control || (runc && s == 0);
+
 			t = check_filter_opts(corpus_files[i], native, nn, olen,
 					      &strategies[s]);
-			assert_true(control ? t.enosys == 0 : t.enosys > 0);
+			assert_true(none ? t.enosys == 0 : t.enosys > 0);
 			if (quick)
 				continue;
 			t = check_filter_opts(corpus_files[i], every, na, olen,
 					      &strategies[s]);
-			assert_true(control ? t.enosys == 0 : t.enosys > 0);
+			assert_true(none ? t.enosys == 0 : t.enosys > 0);
 		}
 	}
 }
