@@ -72,12 +72,14 @@ INTEG_TESTS := tests/integration/test_kernel tests/integration/test_config tests
 HELPER   := tests/integration/helper
 STATIC_FSTAT := tests/integration/static_fstat
 EARLY    := tests/integration/early.so
+CHAIN    := tests/integration/chain.so
 TRACEE   := tests/integration/tracee
 DEMO     := tests/demo/demo
 BENCH    := tests/bench/bench tests/bench/empty.so tests/bench/trace_bench
 
 TEST_DEFS := -DCORPUS_DIR='"$(CURDIR)/tests/corpus"' -DCONF_DIR='"$(CURDIR)/conf"' -DSHIM_PATH='"$(CURDIR)/$(LIB)"' \
              -DHELPER_PATH='"$(CURDIR)/$(HELPER)"' -DEARLY_PATH='"$(CURDIR)/$(EARLY)"' \
+             -DCHAIN_PATH='"$(CURDIR)/$(CHAIN)"' \
              -DCLI_PATH='"$(CURDIR)/$(CLI)"' -DGOLDEN_DIR='"$(CURDIR)/tests/cli/golden"' \
              -DSTATIC_FSTAT_PATH='"$(CURDIR)/$(STATIC_FSTAT)"' \
              -DTRACEE_PATH='"$(CURDIR)/$(TRACEE)"' \
@@ -162,10 +164,13 @@ $(TRACEE): tests/integration/tracee.c
 
 tests/integration/test_run_trace: $(TRACEE)
 
+$(CHAIN): tests/integration/chain.c
+	$(CC) -shared -fPIC -std=gnu11 $(WARN) -Wno-missing-prototypes $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ $(LDLIBS)
+
 $(EARLY): tests/integration/early.c
 	$(CC) -shared -fPIC -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ $(LDLIBS)
 
-tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(CLI) $(HELPER) $(EARLY) \
+tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(CLI) $(HELPER) $(EARLY) $(CHAIN) \
 		$(STATIC_FSTAT)
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) $(TEST_DEFS) \
 	  $< -o $@ $(LDFLAGS) $$(pkg-config --libs cmocka) $(LDLIBS)
@@ -298,7 +303,7 @@ deb-check: deb $(HELPER)
 
 clean:
 	rm -rf $(DEB_DIR)
-	rm -f shim/*/*.o shim/*/*.d $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(TRACEE) $(DEMO) $(BENCH) \
+	rm -f shim/*/*.o shim/*/*.d $(LIB) $(CLI) $(UNIT_TESTS) $(INTEG_TESTS) $(HELPER) $(EARLY) $(CHAIN) $(TRACEE) $(DEMO) $(BENCH) \
 	  $(STATIC_FSTAT) \
 	  $(CLIENT_TESTS) $(CLIENT_BINS)
 

@@ -8,9 +8,8 @@
  * system call of its own and allocates nothing: all memory is static. A
  * log line, when one is configured, is written only with the calls every
  * filter in force provably lets through (see log.h). The constructor
- * resolves the real syscall() with dlsym(RTLD_NEXT) (prctl() is forwarded
- * as the system call it is; glibc's fork() is called as __fork()) and
- * reads the configuration (shim/config/load.c: without a file one failed
+ * resolves the next prctl(), syscall() and fork() with dlsym(RTLD_NEXT)
+ * (another library's, a sanitizer's, in the chain) and reads the configuration (shim/config/load.c: without a file one failed
  * lstat(), with a fresh snapshot four calls, otherwise libconfig is
  * loaded, used and unloaded), the program's identity when a rule needs it,
  * and ENOSTUB_LOG. The real seccomp_load() is resolved on first use
@@ -49,11 +48,16 @@
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
 #define SHIM_SELF(name) extern __typeof__(name) self_##name __attribute__((visibility("hidden")))
+#if defined(__has_attribute) && __has_attribute(copy)
 #define SHIM_SELF_ALIAS(name) __typeof__(name) self_##name __attribute__((alias(#name), copy(name)))
+#else
+#define SHIM_SELF_ALIAS(name) __typeof__(name) self_##name __attribute__((alias(#name)))
+#endif
 
 typedef void (*any_fn)(void);
 typedef long (*syscall_fn)(long, ...);
 typedef int (*seccomp_load_fn)(void *);
+typedef int (*prctl_fn)(int, ...);
 typedef pid_t (*fork_fn)(void);
 
 /* What the constructor touches sits together in .data ("STARTUP"): each
@@ -61,10 +65,8 @@ typedef pid_t (*fork_fn)(void);
  * library, so these do not go to .bss pages of their own. */
 #define STARTUP __attribute__((section(".data.enostub_startup")))
 
-static any_fn real_syscall STARTUP, real_seccomp_load STARTUP;
-#ifndef __GLIBC__
-static any_fn real_fork STARTUP;
-#endif
+static any_fn real_prctl STARTUP, real_syscall STARTUP, real_seccomp_load STARTUP,
+	real_fork STARTUP;
 
 /* Set while a filter is forwarded from this thread: never patch twice. */
 static __thread int forwarding __attribute__((tls_model("initial-exec")));
@@ -105,16 +107,11 @@ SHIM_EXPORT int prctl(int option, ...);
 SHIM_EXPORT long syscall(long number, ...);
 SHIM_EXPORT int seccomp_load(void *ctx);
 SHIM_EXPORT pid_t fork(void);
-#ifdef __GLIBC__
-/* glibc's fork() under its other exported name (GLIBC_2.2.5): called
- * through the PLT, so bound at the first fork, not looked up with dlsym()
- * in every process when the library loads. */
-extern pid_t __fork(void);
-#endif
 
 /* The hooks under hidden names (aliases defined after each): what
  * dlsym() answers is compared with these, not with the exported names,
  * whose addresses would be symbol look-ups in every process at load. */
+SHIM_SELF(prctl);
 SHIM_SELF(syscall);
 SHIM_SELF(seccomp_load);
 SHIM_SELF(fork);
@@ -295,10 +292,9 @@ static void shim_configure(void)
 __attribute__((constructor)) static void shim_init(void)
 {
 	/* resolved now, so that no lookup runs once a filter is in place */
+	get_real(&real_prctl, "prctl", (any_fn)self_prctl);
 	get_real(&real_syscall, "syscall", (any_fn)self_syscall);
-#ifndef __GLIBC__
 	get_real(&real_fork, "fork", (any_fn)self_fork);
-#endif
 	shim_configure();
 }
 
@@ -389,7 +385,7 @@ SHIM_EXPORT int prctl(int option, ...)
 {
 	unsigned long a2, a3, a4, a5;
 	struct sock_fprog fp;
-	syscall_fn real = (syscall_fn)get_real(&real_syscall, "syscall", (any_fn)self_syscall);
+	prctl_fn real = (prctl_fn)get_real(&real_prctl, "prctl", (any_fn)self_prctl);
 	va_list ap;
 	int ret;
 
@@ -403,18 +399,18 @@ SHIM_EXPORT int prctl(int option, ...)
 		errno = ENOSYS;
 		return -1;
 	}
-	/* the C library's prctl() is this very system call */
 	if (option != PR_SET_SECCOMP || a2 != SECCOMP_MODE_FILTER || forwarding ||
 	    !shim_patch((const struct sock_fprog *)a3, &fp, "prctl"))
-		return (int)real(SYS_prctl, option, a2, a3, a4, a5);
+		return real(option, a2, a3, a4, a5);
 	forwarding = 1;
-	ret = (int)real(SYS_prctl, option, a2, (unsigned long)&fp, a4, a5);
+	ret = real(option, a2, (unsigned long)&fp, a4, a5);
 	if (retry_original(ret))
-		ret = (int)real(SYS_prctl, option, a2, a3, a4, a5);
+		ret = real(option, a2, a3, a4, a5);
 	forwarding = 0;
 	unlock();
 	return ret;
 }
+SHIM_SELF_ALIAS(prctl);
 
 /* Which argument of syscall() holds a filter program, or -1. */
 static int filter_arg(long number, const long *a)
@@ -499,18 +495,14 @@ SHIM_SELF_ALIAS(syscall);
  */
 SHIM_EXPORT pid_t fork(void)
 {
-	pid_t pid;
-#ifdef __GLIBC__
-	pid = __fork();
-#else
 	fork_fn real = (fork_fn)get_real(&real_fork, "fork", (any_fn)self_fork);
+	pid_t pid;
 
 	if (!real) {
 		errno = ENOSYS;
 		return -1;
 	}
 	pid = real();
-#endif
 	if (pid == 0 && !atfork_handler)
 		shim_forked();
 	return pid;

@@ -32,6 +32,7 @@
  *                its install request: a marker for a tracer, test_trace)
  *                exec (execs the helper with the steps after it: their
  *                process starts under the filters installed before)
+ *                fork (fork(), the child exits at once: "fork=ok")
  *                daemon (daemon(3): the C library's own fork; the later
  *                steps run in the child, which prints "pid=PID")
  *                rodata (how many pages of the preloaded libenostub.so's
@@ -929,6 +930,14 @@ static void probe(const char *what)
 		marking = 1;
 	} else if (strcmp(what, "rodata") == 0) {
 		rodata_pages();
+	} else if (strcmp(what, "fork") == 0) {
+		pid_t pid = fork();
+		int st = 0;
+
+		if (pid == 0)
+			_exit(0);
+		r = pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? 0 : -1;
+		result(what, r, errno);
 	} else if (strcmp(what, "daemon") == 0) {
 		r = daemon(1, 1);
 		result(what, r, errno);

@@ -421,6 +421,22 @@ static void test_log_pid_after_daemon(void **state)
 		fail_msg("no log line with %s in:%s", want, r.out);
 }
 
+/* Another library after enostub that wraps prctl() and fork() (as a
+ * sanitizer's runtime does) gets every call: enostub forwards to the next
+ * definition, the patched filter included, not past it. */
+static void test_next_definitions(void **state)
+{
+	struct run r;
+
+	(void)state;
+	write_conf("mode = \"patch\";\n");
+	run_env(&r, HELPER_PATH, "fork " OLD, "LD_PRELOAD=" SHIM_PATH " " CHAIN_PATH, NULL);
+	assert_true(has(&r, "fork=ok"));
+	assert_true(has_text(&r, "chain: fork\n"));
+	assert_true(has_text(&r, "chain: prctl\n"));
+	assert_true(has(&r, "close_range=ENOSYS"));
+}
+
 /* Compile the configuration's snapshot with the command. */
 static void compile_conf(void)
 {
@@ -514,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot),
 		cmocka_unit_test(test_startup_rodata),
 		cmocka_unit_test(test_log_pid_after_daemon),
+		cmocka_unit_test(test_next_definitions),
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);
