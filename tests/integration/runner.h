@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -101,6 +102,25 @@ static inline void run_steps(struct run *r, const char *path, const char *steps,
 
 	split_steps(buf, sizeof(buf), steps, argv, 1, 12);
 	run_argv(argv, envp, r);
+}
+
+/* Write @text to @path, created or truncated; fails the test otherwise. */
+static inline void put_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Remove the scratch directory @dir and all it holds: 0 or non-zero. */
+static inline int remove_tree(const char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
 }
 
 /* Does the output contain @text? Prints the output if not. */

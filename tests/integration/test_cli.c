@@ -232,15 +232,6 @@ static int patch_to(const char *out)
 	return run_to("patch.txt", argv);
 }
 
-static void write_text(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
-}
-
 /* A link planted at the old predictable temporary name (OUT.tmp-enostub)
  * is not written through; no temporary is left behind. */
 static void test_patch_planted_link(void **state)
@@ -249,7 +240,7 @@ static void test_patch_planted_link(void **state)
 	char buf[64];
 
 	(void)state;
-	write_text("victim.txt", "precious\n");
+	put_file("victim.txt", "precious\n");
 	assert_int_equal(symlink("victim.txt", "planted.bpf.tmp-enostub"), 0);
 	assert_int_equal(patch_to("planted.bpf"), 0);
 	slurp("victim.txt", buf, sizeof(buf));
@@ -267,7 +258,7 @@ static void test_patch_mode(void **state)
 	mode_t old;
 
 	(void)state;
-	write_text("m600.bpf", "old\n");
+	put_file("m600.bpf", "old\n");
 	assert_int_equal(chmod("m600.bpf", 0600), 0);
 	assert_int_equal(patch_to("m600.bpf"), 0);
 	assert_int_equal(stat("m600.bpf", &st), 0);
@@ -373,7 +364,7 @@ static void test_patch_write_error(void **state)
 	int st, fd;
 
 	(void)state;
-	write_text("big.bpf", "old\n");
+	put_file("big.bpf", "old\n");
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -750,7 +741,7 @@ static void test_dump_abi32(void **state)
 	pid_t pid;
 
 	(void)state;
-	write_text("prog32.c", prog32_src);
+	put_file("prog32.c", prog32_src);
 	if (run_env("cc.txt", cc, env_plain) != 0)
 		skip();	/* no 32-bit code generation here */
 	pid = spawn(prog, env_plain, &out, &in);
@@ -976,7 +967,7 @@ static int check_text(const char *name, const char *text)
 {
 	char *argv[] = { CLI_PATH, "check-config", (char *)name, NULL };
 
-	write_text(name, text);
+	put_file(name, text);
 	return run_env("cc.txt", argv, env_plain);
 }
 
@@ -1253,15 +1244,13 @@ int main(void)
 		cmocka_unit_test(test_patch_too_big),
 		cmocka_unit_test(test_messages),
 	};
-	char cmd[128];
 	int rc;
 
 	assert_non_null(mkdtemp(dir));
 	if (chdir(dir) || symlink(CORPUS_DIR, "corpus"))
 		return 1;
 	rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd))
+	if (remove_tree(dir))
 		rc = 1;
 	return rc;
 }

@@ -35,11 +35,7 @@ static char conf_path[128], conf_env[160], log_path[128];
 
 static void write_conf(const char *text)
 {
-	FILE *fp = fopen(conf_path, "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
+	put_file(conf_path, text);
 }
 
 /* Run @path (the helper or a link to it) with @steps, the shim preloaded
@@ -74,11 +70,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return remove_tree(dir);
 }
 
 static void test_modes(void **state)

@@ -65,15 +65,6 @@ static void tracee(enum how how, struct run *r, const char *opts, const char *st
 	run_argv(argv, env ? env : env_plain, r);
 }
 
-static void write_conf(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 /* How many times @text occurs in the output. */
 static int count(const struct run *r, const char *text)
 {
@@ -353,7 +344,7 @@ static void test_full_stack(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(conf, sizeof(conf), "%s/enostub.conf", dir);
 	snprintf(opt, sizeof(opt), "-c %s", conf);
-	write_conf(conf, "log = { target = \"stderr\"; level = \"notice\"; };\n");
+	put_file(conf, "log = { target = \"stderr\"; level = \"notice\"; };\n");
 	tracee(TRACED, &r, opt, steps, NULL);
 	unlink(conf);
 	rmdir(dir);
@@ -479,12 +470,12 @@ static void test_modes(void **state)
 	/* a rule for the program by its executable */
 	snprintf(text, sizeof(text), "programs = ( { exe = \"%s\"; mode = \"off\"; } );\n",
 		 TRACEE_PATH);
-	write_conf(conf, text);
+	put_file(conf, text);
 	tracee(TRACED, &r, opt, "asm:" DOCKER_2019 " clone3", NULL);
 	assert_true(has(&r, "clone3=EPERM"));
 	assert_true(has_text(&r, "forwarded untouched (mode off)"));
 	/* ... by comm; a rule for another program changes nothing */
-	write_conf(conf, "programs = ( { comm = \"other\"; mode = \"off\"; },\n"
+	put_file(conf, "programs = ( { comm = \"other\"; mode = \"off\"; },\n"
 		   "  { comm = \"tracee\"; errno = \"EOPNOTSUPP\"; } );\n");
 	tracee(TRACED, &r, opt, "asm:" DOCKER_2019 " clone3", NULL);
 	assert_true(has(&r, "clone3=EOPNOTSUPP"));
@@ -520,7 +511,7 @@ static void test_rseq(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(conf, sizeof(conf), "%s/enostub.conf", dir);
 	snprintf(opt, sizeof(opt), "-c %s", conf);
-	write_conf(conf, "rseq_guard = true;\n");
+	put_file(conf, "rseq_guard = true;\n");
 	tracee(TRACED, &r, opt, "asm:" DOCKER_2019 " pthread clone3", env_rseq);
 	assert_exited_ok(&r);
 	assert_true(has(&r, "pthread=EPERM"));

@@ -74,10 +74,7 @@ static void read_file(const char *path, char *buf, size_t size)
 
 static void rm_rf(const char *path)
 {
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(remove_tree(path), 0);
 }
 
 /* Run the helper with @steps and @env (NULL-terminated) as @uid, with

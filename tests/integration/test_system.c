@@ -550,7 +550,7 @@ int main(void)
 	};
 	static char before[1 << 17], after[1 << 17];
 	ssize_t nb = slurp(PRELOAD, before, sizeof(before)), na;
-	char cmd[128], real[PATH_MAX];
+	char real[PATH_MAX];
 	Dl_info info;
 	void *libm;
 	int rc;
@@ -578,8 +578,7 @@ int main(void)
 	}
 	ready = true;
 	rc = cmocka_run_group_tests_name("system", tests, NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd))
+	if (remove_tree(dir))
 		rc = 1;
 	na = slurp(PRELOAD, after, sizeof(after));
 	if (na != nb || (na > 0 && memcmp(before, after, (size_t)na))) {

@@ -64,30 +64,22 @@ static void assert_same(const struct run *a, const struct run *b)
 static int setup(void **state)
 {
 	char path[128];
-	FILE *fp;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/on.conf", dir);
-	fp = fopen(path, "w");
-	fputs("translate = true;\nlog = { target = \"stderr\"; };\n", fp);
-	fclose(fp);
+	put_file(path, "translate = true;\nlog = { target = \"stderr\"; };\n");
 	snprintf(conf_on, sizeof(conf_on), "ENOSTUB_CONFIG=%s", path);
 	snprintf(path, sizeof(path), "%s/off.conf", dir);
-	fp = fopen(path, "w");
-	fputs("translate = false;\n", fp);
-	fclose(fp);
+	put_file(path, "translate = false;\n");
 	snprintf(conf_off, sizeof(conf_off), "ENOSTUB_CONFIG=%s", path);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return remove_tree(dir);
 }
 
 /* The issue's case: glibc's fstat() and select() under a KILL filter that

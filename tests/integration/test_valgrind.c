@@ -126,11 +126,7 @@ static void test_load_paths(void **state)
 
 static void write_conf(const char *text)
 {
-	FILE *fp = fopen(conf_path, "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	assert_int_equal(fclose(fp), 0);
+	put_file(conf_path, text);
 }
 
 /* A configuration file: libconfig loaded, used and unloaded by the
