@@ -713,7 +713,6 @@ bool analyze_by_fallback(const struct analyze_abi *a, const uint16_t *set,
 	return false;
 }
 
-/* The reason once the stub is widened. */
 /* Why a filter that needs no stub above its largest known number gets
  * one below it. */
 static const char *below_why(const struct analyze_abi *out, enum analyze_verdict v0)
@@ -730,6 +729,7 @@ static const char *below_why(const struct analyze_abi *out, enum analyze_verdict
 			     "fallback-safe syscalls below them too";
 }
 
+/* The reason once the stub is widened. */
 static const char *widened_why(const struct analyze_abi *out, bool kv)
 {
 	if (kv && out->nadded)

@@ -9,10 +9,11 @@
  * log line, when one is configured, is written only with the calls every
  * filter in force provably lets through (see log.h). The constructor
  * resolves the next prctl(), syscall() and fork() with dlsym(RTLD_NEXT)
- * (another library's, a sanitizer's, in the chain) and reads the configuration (shim/config/load.c: without a file one failed
- * lstat(), with a fresh snapshot four calls, otherwise libconfig is
- * loaded, used and unloaded), the program's identity when a rule needs it,
- * and ENOSTUB_LOG. The real seccomp_load() is resolved on first use
+ * (another library's, a sanitizer's, in the chain) and reads the
+ * configuration (shim/config/load.c: without a file one failed lstat(),
+ * with a fresh snapshot four calls, otherwise libconfig is loaded, used
+ * and unloaded), the program's identity when a rule needs it, and
+ * ENOSTUB_LOG. The real seccomp_load() is resolved on first use
  * (libseccomp may not be loaded at all; a lookup of a symbol that exists
  * makes no system call and allocates nothing, measured). A filter that
  * arrives before the constructor has run (another library's constructor)
