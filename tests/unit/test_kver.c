@@ -306,17 +306,7 @@ static void test_split_halves(void **state)
  * there): read, write, and more as given. */
 static size_t aarch64_filter(const uint32_t *named, size_t n)
 {
-	size_t len = 0, i;
-
-	orig[len++] = (struct sock_filter)LD_ARCH;
-	orig[len++] = (struct sock_filter)JEQ(AUDIT_ARCH_AARCH64, 1, 0);
-	orig[len++] = (struct sock_filter)KILL;
-	orig[len++] = (struct sock_filter)LD_NR;
-	for (i = 0; i < n; i++)
-		orig[len++] = (struct sock_filter)JEQ(named[i], (uint8_t)(n - i), 0);
-	orig[len++] = (struct sock_filter)EPERM_;
-	orig[len++] = (struct sock_filter)ALLOW;
-	return len;
+	return allow_list(orig, AUDIT_ARCH_AARCH64, named, n, SECCOMP_RET_ERRNO | EPERM);
 }
 
 /*

@@ -1436,22 +1436,6 @@ static uint32_t x86_64_last(void)
 	return t[n - 1].nr;
 }
 
-/* "LD arch; JEQ x86_64 else KILL; LD nr; JEQ each of @nrs -> ALLOW; RET @deflt" */
-static size_t allow_list(struct sock_filter *f, const uint32_t *nrs, size_t n, uint32_t deflt)
-{
-	size_t i, k = 0;
-
-	f[k++] = (struct sock_filter)LD_ARCH;
-	f[k++] = (struct sock_filter)JEQ(AUDIT_ARCH_X86_64, 1, 0);
-	f[k++] = (struct sock_filter)RET(SECCOMP_RET_KILL_PROCESS);
-	f[k++] = (struct sock_filter)LD_NR;
-	for (i = 0; i < n; i++)
-		f[k++] = (struct sock_filter)JEQ(nrs[i], (uint8_t)(n - i), 0);
-	f[k++] = (struct sock_filter)RET(deflt);
-	f[k++] = (struct sock_filter)ALLOW;
-	return k;
-}
-
 /*
  * Where patch_filter() leaves things, whatever was in its work area
  * before: the original copied unchanged to the end of the buffer, the
@@ -1466,7 +1450,8 @@ static void test_patch_layout(void **state)
 	uint16_t clone3 = (uint16_t)systab_name_id("clone3");
 	struct patch_opts o = { .an = test_opts, .rseq_abi = x86_64 };
 	struct sock_filter f[16];
-	size_t len = allow_list(f, nrs, N(nrs), SECCOMP_RET_ERRNO | EPERM), plen, first;
+	size_t len = allow_list(f, AUDIT_ARCH_X86_64, nrs, N(nrs), SECCOMP_RET_ERRNO | EPERM),
+	       plen, first;
 	struct seccomp_data d = mkdata(AUDIT_ARCH_X86_64, 435);
 
 	(void)state;

@@ -94,6 +94,24 @@ static inline size_t export_ctx(scmp_filter_ctx ctx, struct sock_filter *f)
 	return n;
 }
 
+/* An allow-list into @f: "LD arch; JEQ @audit else KILL; LD nr; JEQ each
+ * of @nrs -> ALLOW; RET @deflt". Returns its length. */
+static inline size_t allow_list(struct sock_filter *f, uint32_t audit, const uint32_t *nrs,
+				size_t n, uint32_t deflt)
+{
+	size_t i, k = 0;
+
+	f[k++] = (struct sock_filter)LD_ARCH;
+	f[k++] = (struct sock_filter)JEQ(audit, 1, 0);
+	f[k++] = (struct sock_filter)KILL;
+	f[k++] = (struct sock_filter)LD_NR;
+	for (i = 0; i < n; i++)
+		f[k++] = (struct sock_filter)JEQ(nrs[i], (uint8_t)(n - i), 0);
+	f[k++] = (struct sock_filter)RET(deflt);
+	f[k++] = (struct sock_filter)ALLOW;
+	return k;
+}
+
 static inline struct seccomp_data mkdata(uint32_t arch, uint32_t nr)
 {
 	struct seccomp_data d;
