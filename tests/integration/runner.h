@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,36 @@ static inline void run_steps(struct run *r, const char *path, const char *steps,
 
 	split_steps(buf, sizeof(buf), steps, argv, 1, 12);
 	run_argv(argv, envp, r);
+}
+
+/* Run @path with @argv and @envp as @uid (0: as we are), under an alarm
+ * of @secs (0: none); stdout and stderr into @r after a newline, as
+ * run_argv() does. The child exits 126 if it cannot become @uid. */
+static inline void run_as_uid(uid_t uid, unsigned int secs, const char *path,
+			      char *const argv[], char *const envp[], struct run *r)
+{
+	int out[2];
+	pid_t pid;
+
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(out[1], STDOUT_FILENO);
+		dup2(out[1], STDERR_FILENO);
+		if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+			    setresuid(uid, uid, uid)))
+			_exit(126);
+		if (secs)
+			alarm(secs);
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	close(out[1]);
+	strcpy(r->out, "\n");
+	collect(out[0], r, NULL);
+	close(out[0]);
+	assert_int_equal(waitpid(pid, &r->status, 0), pid);
 }
 
 /* Write @text to @path, created or truncated; fails the test otherwise. */

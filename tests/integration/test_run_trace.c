@@ -590,26 +590,7 @@ static void test_exit_status(void **state)
 /* Run @argv as nobody, its output in @r. */
 static void run_nobody(char *const argv[], struct run *r)
 {
-	int fds[2];
-	pid_t pid;
-
-	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-		    setresuid(NOBODY, NOBODY, NOBODY))
-			_exit(99);
-		execve(argv[0], argv, env_plain);
-		_exit(127);
-	}
-	close(fds[1]);
-	strcpy(r->out, "\n");
-	collect(fds[0], r, NULL);
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &r->status, 0), pid);
+	run_as_uid(NOBODY, 0, argv[0], argv, env_plain, r);
 }
 
 /* Not root: the child's filter needs no_new_privs, which the tracer sets

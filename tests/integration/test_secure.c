@@ -83,28 +83,9 @@ static void run_as(struct run *r, uid_t uid, const char *path, const char *arg0,
 		   const char *steps, char *const env[])
 {
 	char buf[1024], *argv[16] = { (char *)arg0 };
-	int out[2];
-	pid_t pid;
 
 	split_steps(buf, sizeof(buf), steps, argv, 1, 16);
-	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(out[1], STDOUT_FILENO);
-		dup2(out[1], STDERR_FILENO);
-		if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
-			    setresuid(uid, uid, uid)))
-			_exit(126);
-		alarm(30);
-		execve(path, argv, env);
-		_exit(127);
-	}
-	close(out[1]);
-	strcpy(r->out, "\n");
-	collect(out[0], r, NULL);
-	close(out[0]);
-	assert_int_equal(waitpid(pid, &r->status, 0), pid);
+	run_as_uid(uid, 30, path, argv, env, r);
 }
 
 static void assert_ok(const struct run *r)

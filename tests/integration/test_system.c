@@ -129,28 +129,10 @@ static int etc_teardown(void **state)
  * newline, as runner.h does); the exit status. */
 static int run_as(uid_t uid, char *const argv[], struct run *r)
 {
-	int p[2], st;
-	pid_t pid;
+	int st;
 
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(p[1], STDOUT_FILENO);
-		dup2(p[1], STDERR_FILENO);
-		if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
-			    setresuid(uid, uid, uid)))
-			_exit(126);
-		alarm(20);
-		execve(argv[0], argv, env_plain);
-		_exit(127);
-	}
-	close(p[1]);
-	strcpy(r->out, "\n");
-	collect(p[0], r, NULL);
-	close(p[0]);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	r->status = st;
+	run_as_uid(uid, 20, argv[0], argv, env_plain, r);
+	st = r->status;
 	if (!WIFEXITED(st))
 		fail_msg("%s %s: wait status %#x:%s", argv[0], argv[1], st, r->out);
 	return WEXITSTATUS(st);
