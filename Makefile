@@ -151,7 +151,7 @@ tests/unit/test_trace_filter: tests/unit/test_trace_filter.c tests/unit/*.h shim
 	  $(TEST_DEFS) $< $(UNIT_OBJ) shim/cli/trace_filter.o -o $@ $(LDFLAGS) $$(pkg-config --libs cmocka) -lseccomp \
 	  $(LDLIBS)
 
-$(HELPER): tests/integration/helper.c
+$(HELPER): tests/integration/helper.c tests/integration/say.h
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ -lseccomp -lpthread $(LDLIBS)
 
 # statically linked: a program the library cannot be loaded into
@@ -159,7 +159,7 @@ $(STATIC_FSTAT): tests/integration/static_fstat.c
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -static $< -o $@ $(LDLIBS)
 
 # statically linked: no preload library can see its filter installs
-$(TRACEE): tests/integration/tracee.c
+$(TRACEE): tests/integration/tracee.c tests/integration/say.h
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -static $< -o $@ -lpthread $(LDLIBS)
 
 tests/integration/test_run_trace: $(TRACEE)
@@ -175,11 +175,11 @@ tests/integration/%: tests/integration/%.c tests/integration/runner.h $(LIB) $(C
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) $(TEST_DEFS) \
 	  $< -o $@ $(LDFLAGS) $$(pkg-config --libs cmocka) $(LDLIBS)
 
-tests/bench/bench: tests/bench/bench.c tests/unit/oracle.h $(CORE_OBJ)
+tests/bench/bench: tests/bench/bench.c tests/bench/timing.h tests/unit/oracle.h $(CORE_OBJ)
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(TEST_INC) -Itests/unit $< \
 	  $(CORE_OBJ) -o $@ $(LDFLAGS) $(LDLIBS)
 
-tests/bench/trace_bench: tests/bench/trace_bench.c
+tests/bench/trace_bench: tests/bench/trace_bench.c tests/bench/timing.h
 	$(CC) -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< -o $@ $(LDLIBS)
 
 tests/bench/empty.so: tests/bench/empty.c

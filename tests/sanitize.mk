@@ -92,7 +92,7 @@ $(ASAN_DIR)/tests/integration/test_run_trace: tests/integration/test_run_trace.c
 	  $< -o $@ $$(pkg-config --libs cmocka)
 
 # Plain programs, as in the normal build (see above).
-$(ASAN_HELPER): tests/integration/helper.c
+$(ASAN_HELPER): tests/integration/helper.c tests/integration/say.h
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(WARN) $(CFLAGS) $< -o $@ -lseccomp -lpthread
 

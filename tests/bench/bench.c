@@ -34,19 +34,13 @@
 #include "oracle.h"
 #include "patch.h"
 #include "systab.h"
+#include "timing.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Aligned as in shim/preload/shim.c, so the first patch faults as many pages in. */
 static struct patch_work work __attribute__((aligned(4096)));
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 static double spawn_true(const char *preload, const char *conf)
 {
@@ -248,19 +242,7 @@ static bool rerun(const char *preload, char *const argv[], char *out, size_t siz
 	return true;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
 
-	return x < y ? -1 : x > y;
-}
-
-/* Median of @n values (sorts them): one slow round must not move it. */
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 #define FIRST_ROUNDS 41
 

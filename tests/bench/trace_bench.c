@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timing.h"
+
 #define ROUNDS 8
 #define SPAWNS 100
 #define BATCH 1000
@@ -39,26 +41,8 @@
 enum cfg { PLAIN, PRELOAD, TRACE, NCFG };
 static const char *const cfg_name[NCFG] = { "plain", "preload", "--trace" };
 
-static double now_ns(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* ---- the workload ----------------------------------------------------- */
 

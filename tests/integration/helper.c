@@ -93,23 +93,12 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "say.h"
+
 #define MAX_INSNS 4096
 #define MAX_STEPS 16
 /* The newest x86_64 number Docker's 2019 profile knows (io_pgetevents). */
 #define OLD_MAX_NR 333
-
-static void say(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n > 0 && write(STDOUT_FILENO, buf, (size_t)n) < 0)
-		_exit(90);
-}
 
 /* Set by the "mark" step. getppid() is a call nothing else here makes, and
  * not through syscall(), which the shim interposes. */

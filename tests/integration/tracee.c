@@ -65,23 +65,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "say.h"
+
 #define MAX_INSNS 4096
 #define X32_BIT 0x40000000L
 #define I386_SECCOMP 354
 #define I386_CLONE3 435
-
-static void say(const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n > 0 && write(STDOUT_FILENO, buf, (size_t)n) < 0)
-		_exit(90);
-}
 
 static void result(const char *name, long ret)
 {
